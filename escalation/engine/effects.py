@@ -1,0 +1,53 @@
+"""Physical effects of acts: salvos that fail, are intercepted or hit; casualties; damage."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from escalation.scenario.distributions import binomial, poisson
+
+
+@dataclass(frozen=True, slots=True)
+class Damage:
+    failed: int = 0
+    intercepted: int = 0
+    hits: int = 0
+    deaths: int = 0
+    injuries: int = 0
+    value_lost: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """What a target puts at risk, read from the run's parameter vector."""
+
+    personnel: float
+    value: float
+    air_defence: float
+    lethality: float
+    injury_rate: float
+    damage_per_hit: float
+    warned_factor: float
+
+
+def strike(rng: random.Random, salvo: int, failure: float, target: Exposure, warned: bool) -> Damage:
+    """Each unit may fail, then be intercepted; each hit kills and injures at the target's
+    rates, deaths cut to the warned share when the target was warned in time (sheltered
+    people are hurt rather than killed), never more people than are there."""
+    failed = binomial(rng, salvo, failure)
+    intercepted = binomial(rng, salvo - failed, target.air_defence)
+    hits = salvo - failed - intercepted
+    exposure = target.warned_factor if warned else 1.0
+    people = int(target.personnel)
+    deaths = min(people, poisson(rng, hits * target.lethality * exposure))
+    injuries = min(people - deaths, poisson(rng, hits * target.injury_rate))
+    value_lost = target.value * min(1.0, hits * target.damage_per_hit)
+    return Damage(failed, intercepted, hits, deaths, injuries, value_lost)
+
+
+def killing(rng: random.Random, success: float, target: Exposure) -> Damage:
+    """A targeted killing: all of the party (personnel) dies if it succeeds, else nothing."""
+    if rng.random() >= success:
+        return Damage(failed=1)
+    return Damage(hits=1, deaths=int(target.personnel), value_lost=target.value)

@@ -1,0 +1,96 @@
+"""What a run leaves behind: its events, what each actor perceived, and its summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+@dataclass(slots=True)
+class Event:
+    """One act or accident as it really happened. Times are hours since the start."""
+
+    id: int
+    time: float
+    started: float
+    actor: str
+    kind: str
+    effect: str
+    target: str = ""
+    asset: str = ""
+    host: str = ""
+    origin: str = ""
+    origin_host: str = ""
+    salvo: int = 0
+    failed: int = 0
+    intercepted: int = 0
+    hits: int = 0
+    deaths: int = 0
+    injuries: int = 0
+    value_lost: float = 0.0
+    warned: bool = False
+    rung: int = 0
+    goldstein: float = 0.0
+    hostile: bool = False
+    kinetic: bool = False
+    homeland: bool = False
+    cause: int | None = None
+    policy: str = ""
+    threat: str = ""
+    scripted: bool = False
+    note: str = ""
+    tension: float = 0.0
+
+
+@dataclass(slots=True)
+class Perceived:
+    """What one observer came to believe about one event, and when."""
+
+    time: float
+    observer: str
+    event: Event
+    deaths: int
+    injuries: int
+    harm: float
+    update: bool
+
+
+_NESTED = frozenset({"deaths", "injuries", "threats", "parameters", "events", "perceptions"})
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One run: its summary fields, and its trace when events were kept."""
+
+    scenario: str
+    seed: int
+    run: int
+    outcome: str
+    ended_by: str
+    duration_days: float
+    max_rung: int
+    max_tension: float
+    hostile_acts: int
+    kinetic_acts: int
+    kinetic_responses: int
+    stand_downs: int
+    threats_made: int
+    threats_carried_out: int
+    threats_backed_down: int
+    homeland_strikes: int
+    accident_deaths: int
+    deaths: dict[str, int]
+    injuries: dict[str, int]
+    threats: dict[str, str]
+    parameters: dict[str, float]
+    events: tuple[Event, ...] = field(default=(), repr=False)
+    perceptions: tuple[Perceived, ...] = field(default=(), repr=False)
+
+    def summary(self) -> dict[str, Any]:
+        """A flat row: scalars, then deaths/injuries by side, threats, parameters."""
+        row = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NESTED}
+        row.update({f"deaths.{k}": v for k, v in self.deaths.items()})
+        row.update({f"injuries.{k}": v for k, v in self.injuries.items()})
+        row.update({f"threat.{k}": v for k, v in self.threats.items()})
+        row.update({f"param.{k}": v for k, v in self.parameters.items()})
+        return row

@@ -1,0 +1,81 @@
+"""The mutable state of one run: actors' standing, the ladder, and tension."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import simpy
+
+from escalation.scenario.compiled import ActorDef
+
+
+@dataclass(slots=True)
+class ActorState:
+    """An actor's standing in one run; its definition stays in ``ActorDef``."""
+
+    d: ActorDef
+    inbox: simpy.Store
+    credibility: float
+    commitment: float = 0.0
+    responses: int = 0
+    hostile_acts: int = 0
+    stood_down: bool = False
+    deaths_suffered: int = 0
+    injuries_suffered: int = 0
+    inventory: dict[str, float] = field(default_factory=dict)
+    memory: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def stock(self, item: str | None) -> float:
+        """Units of ``item`` left; an item the actor does not track is unlimited."""
+        if item is None:
+            return math.inf
+        return self.inventory.get(item, math.inf)
+
+
+@dataclass(slots=True)
+class Ladder:
+    """Rung reached by each pair of actors, and who has struck whose homeland."""
+
+    mutual_homeland: int
+    pairs: dict[tuple[str, str], int] = field(default_factory=dict)
+    homeland_struck: set[tuple[str, str]] = field(default_factory=set)
+    top: int = 0
+
+    def raise_to(self, attacker: str, victim: str, rung: int, homeland: bool) -> int:
+        """Record an act's rung between two actors; returns the pair's new rung."""
+        pair = (attacker, victim) if attacker < victim else (victim, attacker)
+        if homeland:
+            self.homeland_struck.add((attacker, victim))
+            if (victim, attacker) in self.homeland_struck:
+                rung = max(rung, self.mutual_homeland)
+        current = max(self.pairs.get(pair, 0), rung)
+        self.pairs[pair] = current
+        self.top = max(self.top, current)
+        return current
+
+    def between(self, a: str, b: str) -> int:
+        return self.pairs.get((a, b) if a < b else (b, a), 0)
+
+    def hostile(self, a: str, b: str) -> bool:
+        return ((a, b) if a < b else (b, a)) in self.pairs
+
+
+@dataclass(slots=True)
+class Tension:
+    """A level that hostile acts raise, conciliatory acts lower, and time decays."""
+
+    half_life_hours: float
+    level: float = 0.0
+    since: float = 0.0
+    peak: float = 0.0
+
+    def at(self, now: float) -> float:
+        return self.level * 0.5 ** ((now - self.since) / self.half_life_hours)
+
+    def add(self, now: float, amount: float) -> float:
+        self.level = max(0.0, self.at(now) + amount)
+        self.since = now
+        self.peak = max(self.peak, self.level)
+        return self.level

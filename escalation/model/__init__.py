@@ -1,0 +1,1 @@
+"""The shared vocabulary of crises: action kinds, the escalation ladder, default outcomes."""

@@ -1,0 +1,61 @@
+"""The names conditions may read, with their types.
+
+Policies read what their actor perceives and its own state; outcome classes read a run's
+summary. The engine fills namespaces with exactly these names (a test holds it to that), so a
+condition that type-checks at load time cannot fail for want of a name during a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from escalation.scenario.conditions import ValueType
+
+N, S, B = ValueType.NUMBER, ValueType.STRING, ValueType.BOOLEAN
+
+PERCEIVED: dict[str, ValueType] = {
+    "perceived.kind": S, "perceived.effect": S, "perceived.actor": S, "perceived.sponsor": S,
+    "perceived.target": S, "perceived.asset": S, "perceived.asset_kind": S,
+    "perceived.host": S, "perceived.origin_host": S,
+    "perceived.deaths": N, "perceived.injuries": N, "perceived.harm": N,
+    "perceived.value_lost": N, "perceived.rung": N, "perceived.goldstein": N,
+    "perceived.salvo": N, "perceived.hits": N,
+    "perceived.hostile": B, "perceived.kinetic": B, "perceived.homeland": B,
+    "perceived.against_me": B, "perceived.against_ally": B, "perceived.by_me": B,
+    "perceived.by_ally": B, "perceived.update": B,
+}
+OWN: dict[str, ValueType] = {
+    "own.credibility": N, "own.resolve": N, "own.risk_tolerance": N, "own.audience_cost": N,
+    "own.commitment": N, "own.responses": N, "own.hostile_acts": N, "own.stood_down": B,
+    "own.deaths_suffered": N, "own.injuries_suffered": N,
+}
+WORLD: dict[str, ValueType] = {
+    "tension": N, "alert": B, "time": N, "max_rung": N, "pair_rung": N,
+}
+SUMMARY: dict[str, ValueType] = {
+    "ended_by": S, "duration_days": N, "max_rung": N, "max_tension": N, "tension": N,
+    "hostile_acts": N, "kinetic_acts": N, "kinetic_responses": N, "stand_downs": N,
+    "threats_made": N, "threats_carried_out": N, "threats_backed_down": N,
+    "homeland_strikes": N, "accident_deaths": N, "deaths.total": N, "injuries.total": N,
+}
+
+
+def policy_names(actors: Iterable[str], items: Iterable[str]) -> dict[str, ValueType]:
+    """Names a policy condition may read in a scenario with these actors and stock items."""
+    names = {**PERCEIVED, **OWN, **WORLD}
+    names.update({f"own.inventory.{item}": N for item in items})
+    for actor in actors:
+        names[f"actors.{actor}.credibility"] = N
+        names[f"actors.{actor}.stood_down"] = B
+    return names
+
+
+def summary_names(actors: Iterable[str]) -> dict[str, ValueType]:
+    """Names an outcome condition may read."""
+    names = dict(SUMMARY)
+    for actor in actors:
+        names[f"deaths.{actor}"] = N
+        names[f"injuries.{actor}"] = N
+        names[f"responses.{actor}"] = N
+        names[f"stood_down.{actor}"] = B
+    return names

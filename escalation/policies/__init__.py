@@ -1,0 +1,1 @@
+"""Response policies: one small class each, compiled from YAML, listed in ``registry``."""

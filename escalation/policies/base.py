@@ -1,0 +1,121 @@
+"""What every response policy is, and what it is given when asked to respond.
+
+A policy is a small immutable object compiled once per scenario, shared by every run: all
+per-run memory (has the threat been issued? have we stood down?) lives in the actor's run
+state, reached through ``Context.memory``. That keeps policies picklable, reusable across
+processes, and free of hidden state between runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from escalation.scenario.compiled import OrderDef
+from escalation.scenario.conditions import Expression
+
+if TYPE_CHECKING:
+    import random
+
+    from escalation.scenario.schema_orders import Order
+    from escalation.scenario.schema_policies import PolicyBase
+
+
+@dataclass(frozen=True, slots=True)
+class Act:
+    """An order to carry out now, with the salvo a policy chose and the threat it enforces."""
+
+    order: OrderDef
+    salvo: float | None = None
+    enforces: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """A policy's answer: acts to carry out, and whether later policies are skipped."""
+
+    acts: tuple[Act, ...] = ()
+    stop: bool = True
+
+
+HOLD = Response((), True)  # decide to do nothing, and let no later policy act
+
+
+class Context(Protocol):
+    """What a deliberating actor knows; provided by the engine."""
+
+    @property
+    def namespace(self) -> Mapping[str, object]: ...
+
+    @property
+    def rng(self) -> random.Random: ...
+
+    def value(self, slot: int) -> float: ...
+
+    def memory(self, key: str) -> dict[str, Any]: ...
+
+    def note_threat(self, label: str, status: str) -> None: ...
+
+    def adjust_commitment(self, delta: float) -> None: ...
+
+    def adjust_credibility(self, toward_kept: bool, learning: float) -> None: ...
+
+    @property
+    def now_days(self) -> float: ...
+
+
+class Compiler(Protocol):
+    """What compiling a policy may ask of the scenario compiler."""
+
+    def condition(self, text: str, path: tuple[str | int, ...]) -> Expression: ...
+
+    def order(self, spec: Order, path: tuple[str | int, ...]) -> OrderDef: ...
+
+    def param(
+        self, path: tuple[str | int, ...], value: Any, low: float = ..., high: float = ...
+    ) -> int: ...
+
+
+class Policy:
+    """Base of the registered policies: a trigger, a chance to act, and ``respond``."""
+
+    name: ClassVar[str]
+    traits: ClassVar[dict[str, object]]
+
+    def __init__(self, label: str, trigger: Expression, probability: int) -> None:
+        self.label = label
+        self.trigger = trigger
+        self.probability = probability
+
+    @classmethod
+    def compile(
+        cls, spec: PolicyBase, compiler: Compiler, path: tuple[str | int, ...], label: str
+    ) -> Policy:
+        raise NotImplementedError
+
+    def respond(self, ctx: Context) -> Response | None:
+        """The acts to take for the perception in ``ctx``, or None to let others decide."""
+        raise NotImplementedError
+
+    def applies(self, ctx: Context) -> bool:
+        """The trigger holds and the policy's dice say it acts this time."""
+        if not self.trigger.evaluate(ctx.namespace):
+            return False
+        chance = ctx.value(self.probability)
+        return chance >= 1.0 or ctx.rng.random() < chance
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.label!r})"
+
+
+def base_args(
+    spec: PolicyBase, compiler: Compiler, path: tuple[str | int, ...], default_trigger: str
+) -> tuple[Expression, int]:
+    """The trigger and probability slot every policy compiles the same way."""
+    trigger = compiler.condition(spec.when or default_trigger, (*path, "when"))
+    probability = compiler.param((*path, "probability"), spec.probability, 0.0, 1.0)
+    return trigger, probability
+
+
+PolicyFactory = Callable[..., Policy]

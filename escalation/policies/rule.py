@@ -1,0 +1,35 @@
+"""A plain rule: when the condition holds, carry out the orders."""
+
+from __future__ import annotations
+
+from escalation.errors import Path
+from escalation.policies.base import Act, Compiler, Context, Policy, Response, base_args
+from escalation.scenario.conditions import Expression
+from escalation.scenario.schema_policies import PolicyBase, Rule
+
+
+class RulePolicy(Policy):
+    name = "rule"
+    traits = {"reactive": True, "uses_force": None, "memory": False}
+
+    def __init__(
+        self, label: str, trigger: Expression, probability: int, acts: tuple[Act, ...],
+        stop: bool,
+    ) -> None:
+        super().__init__(label, trigger, probability)
+        self.response = Response(acts, stop)
+
+    @classmethod
+    def compile(cls, spec: PolicyBase, compiler: Compiler, path: Path, label: str) -> Policy:
+        assert isinstance(spec, Rule)
+        trigger, probability = base_args(spec, compiler, path, spec.when)
+        orders = spec.do if isinstance(spec.do, list) else [spec.do]
+        acts = tuple(
+            Act(compiler.order(order, (*path, "do", index) if isinstance(spec.do, list)
+                               else (*path, "do")))
+            for index, order in enumerate(orders)
+        )
+        return cls(label, trigger, probability, acts, spec.stop)
+
+    def respond(self, ctx: Context) -> Response | None:
+        return self.response if self.applies(ctx) else None

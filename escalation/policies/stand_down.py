@@ -1,0 +1,48 @@
+"""Stand down once satisfied: after enough answers, declare it concluded and hold back."""
+
+from __future__ import annotations
+
+from escalation.errors import Path
+from escalation.policies.base import HOLD, Act, Compiler, Context, Policy, Response, base_args
+from escalation.scenario.compiled import OrderDef
+from escalation.scenario.conditions import Expression
+from escalation.scenario.schema_policies import PolicyBase, StandDownWhenSatisfied
+
+
+class StandDownWhenSatisfiedPolicy(Policy):
+    name = "stand_down_when_satisfied"
+    traits = {"reactive": False, "uses_force": False, "memory": True}
+
+    def __init__(
+        self, label: str, trigger: Expression, probability: int, answers: int,
+        declaration: OrderDef, reengage: Expression,
+    ) -> None:
+        super().__init__(label, trigger, probability)
+        self.answers = answers
+        self.declaration = declaration
+        self.reengage = reengage
+
+    @classmethod
+    def compile(cls, spec: PolicyBase, compiler: Compiler, path: Path, label: str) -> Policy:
+        assert isinstance(spec, StandDownWhenSatisfied)
+        trigger, probability = base_args(spec, compiler, path, "true")
+        return cls(
+            label, trigger, probability, spec.answers,
+            compiler.order(spec.declaration, (*path, "declaration")),
+            compiler.condition(spec.reengage_when, (*path, "reengage_when")),
+        )
+
+    def respond(self, ctx: Context) -> Response | None:
+        memory = ctx.memory(self.label)
+        responses = ctx.namespace["own.responses"]
+        assert isinstance(responses, float | int)
+        if memory.get("declared"):
+            if self.reengage.evaluate(ctx.namespace):
+                memory["declared"] = False
+                memory["since"] = responses
+                return None  # honour offended anew: later policies may answer
+            return HOLD
+        if responses - memory.get("since", 0) < self.answers or not self.applies(ctx):
+            return None
+        memory["declared"] = True
+        return Response((Act(self.declaration),), True)

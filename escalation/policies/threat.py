@@ -1,0 +1,93 @@
+"""Threat then enforce: a public red line that binds its author.
+
+Issuing a public threat adds the actor's audience cost to its commitment; when the red line is
+crossed it enforces with probability resolve + (1 - resolve) × commitment (Fearon's audience
+costs: the more public the commitment, the costlier backing down). Keeping the threat moves
+credibility toward 1, backing down moves it toward 0, by ``learning``.
+"""
+
+from __future__ import annotations
+
+from escalation.errors import Path
+from escalation.policies.base import Act, Compiler, Context, Policy, Response, base_args
+from escalation.scenario.compiled import OrderDef
+from escalation.scenario.conditions import Expression
+from escalation.scenario.schema_policies import PolicyBase, ThreatThenEnforce
+
+PENDING, CARRIED_OUT, BACKED_DOWN, LAPSED = "pending", "carried_out", "backed_down", "lapsed"
+
+
+def enforcement_probability(resolve: float, commitment: float) -> float:
+    """Chance of carrying out a threat whose red line has been crossed."""
+    return min(1.0, max(0.0, resolve + (1.0 - resolve) * commitment))
+
+
+class ThreatThenEnforcePolicy(Policy):
+    name = "threat_then_enforce"
+    traits = {"reactive": True, "uses_force": True, "memory": True}
+
+    def __init__(
+        self, label: str, trigger: Expression, probability: int, issue_when: Expression,
+        red_line: Expression, orders: tuple[OrderDef, OrderDef], expiry: int | None,
+        learning: int,
+    ) -> None:
+        super().__init__(label, trigger, probability)
+        self.issue_when = issue_when
+        self.red_line = red_line
+        self.threat, self.enforce = orders
+        self.expiry = expiry
+        self.learning = learning
+
+    @classmethod
+    def compile(cls, spec: PolicyBase, compiler: Compiler, path: Path, label: str) -> Policy:
+        assert isinstance(spec, ThreatThenEnforce)
+        trigger, probability = base_args(spec, compiler, path, "true")
+        threat = compiler.order(spec.threat, (*path, "threat"))
+        expiry = (
+            None if spec.expires_after_days is None
+            else compiler.param((*path, "expires_after_days"), spec.expires_after_days, 0.0)
+        )
+        return cls(
+            label, trigger, probability,
+            compiler.condition(spec.issue_when, (*path, "issue_when")),
+            compiler.condition(spec.red_line, (*path, "red_line")),
+            (threat, compiler.order(spec.enforce, (*path, "enforce"))),
+            expiry,
+            compiler.param((*path, "learning"), spec.learning, 0.0, 1.0),
+        )
+
+    def respond(self, ctx: Context) -> Response | None:
+        memory = ctx.memory(self.label)
+        status = memory.get("status")
+        if status is None:
+            return self._maybe_issue(ctx, memory)
+        if status != PENDING:
+            return None
+        if self.expiry is not None and ctx.now_days - memory["issued"] > ctx.value(self.expiry):
+            self._settle(ctx, memory, LAPSED)
+            return None
+        if not self.red_line.evaluate(ctx.namespace):
+            return None
+        resolve, commitment = ctx.namespace["own.resolve"], ctx.namespace["own.commitment"]
+        assert isinstance(resolve, float) and isinstance(commitment, float)
+        if ctx.rng.random() < enforcement_probability(resolve, commitment):
+            self._settle(ctx, memory, CARRIED_OUT)
+            return Response((Act(self.enforce, enforces=self.label),), True)
+        self._settle(ctx, memory, BACKED_DOWN)
+        return None
+
+    def _maybe_issue(self, ctx: Context, memory: dict[str, object]) -> Response | None:
+        if not (self.issue_when.evaluate(ctx.namespace) and self.applies(ctx)):
+            return None
+        memory["status"] = PENDING
+        memory["issued"] = ctx.now_days
+        ctx.note_threat(self.label, PENDING)
+        ctx.adjust_commitment(+1.0)
+        return Response((Act(self.threat),), False)
+
+    def _settle(self, ctx: Context, memory: dict[str, object], status: str) -> None:
+        memory["status"] = status
+        ctx.note_threat(self.label, status)
+        ctx.adjust_commitment(-1.0)
+        if status != LAPSED:
+            ctx.adjust_credibility(status == CARRIED_OUT, ctx.value(self.learning))

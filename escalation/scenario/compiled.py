@@ -1,0 +1,204 @@
+"""A scenario compiled for running: names resolved, conditions parsed, numbers slotted.
+
+The engine reads only these plain frozen records. Per-run numbers are slot indices into the
+run's parameter vector (see ``params``); per-occurrence numbers are ``Variate`` values drawn
+with ``draw``. Nothing here changes during a run, so one ``Scenario`` serves any number of
+runs, processes or cluster workers.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from escalation.scenario.conditions import Expression
+from escalation.scenario.distributions import _Distribution
+from escalation.scenario.params import Parameters
+from escalation.scenario.schema import ScenarioSpec
+
+if TYPE_CHECKING:
+    from escalation.policies.base import Policy
+
+Variate = float | _Distribution
+
+
+def draw(value: Variate, rng: random.Random) -> float:
+    """A per-occurrence number: the constant itself, or a fresh draw."""
+    return value if value.__class__ is float else value.sample(rng)  # type: ignore[union-attr]
+
+
+@dataclass(frozen=True, slots=True)
+class KindDef:
+    id: str
+    effect: str
+    cameo: str | None
+    goldstein: float
+    rung: int
+    duration: Variate
+    weapon: str | None
+    salvo: Variate
+    failure: int
+    success: int
+    hostile: bool
+    kinetic: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AssetDef:
+    id: str
+    name: str
+    owner: str
+    host: str
+    kind: str
+    personnel: int
+    value: int
+    air_defence: int
+    lethality: int
+    injury_rate: int
+    damage_per_hit: int
+    warned_factor: int
+
+    @property
+    def homeland(self) -> bool:
+        return self.host == self.owner
+
+
+@dataclass(frozen=True, slots=True)
+class SelectorDef:
+    """Picks an asset at decision time; ``owner`` is an actor id or a role."""
+
+    owner: str
+    kind: str | None
+    host: str | None
+    same_kind: bool
+    homeland: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDef:
+    kind: KindDef
+    asset: str | None
+    actor: str | None
+    selector: SelectorDef | None
+    salvo: Variate | None
+    weapon: str | None
+    origin: tuple[str, ...]
+    warn: tuple[str, ...]
+    lead: Variate
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class PerceptionDef:
+    delay: Variate
+    noise: int
+    bias: int
+    inflation: int
+
+
+@dataclass(frozen=True, slots=True)
+class InitiativeDef:
+    id: str
+    rate_per_day: int
+    min_tension: int
+    order: OrderDef
+    max_occurrences: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActorDef:
+    id: str
+    name: str
+    kind: str
+    resolve: int
+    risk_tolerance: int
+    audience_cost: int
+    credibility: int
+    allies: frozenset[str]
+    sponsor: str | None
+    relays_warnings: int
+    relay_delay: Variate
+    inventory: tuple[tuple[str, int], ...]
+    deliberation: Variate
+    follow_up: Variate
+    perception: PerceptionDef
+    death_stages: tuple[tuple[float, float], ...]
+    injury_stages: tuple[tuple[float, float], ...]
+    policies: tuple[Policy, ...]
+    initiatives: tuple[InitiativeDef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InitialDef:
+    id: str
+    actor: str
+    at_hours: float
+    order: OrderDef
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeDef:
+    id: str
+    condition: Expression
+    terminal: bool
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccidentDef:
+    id: str
+    actor: str
+    rate_per_day: int
+    deaths: Variate
+    victims: str | None
+    max_occurrences: int
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class TensionDef:
+    per_goldstein: int
+    half_life_days: int
+    alert_threshold: int
+
+
+@dataclass(frozen=True, slots=True)
+class LadderDef:
+    rungs: tuple[str, ...]
+    nationals_killed: int
+    homeland_struck: int
+    mutual_homeland: int
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """An immutable, validated, compiled crisis: load once, run many times."""
+
+    spec: ScenarioSpec
+    source: str
+    parameters: Parameters
+    actors: tuple[ActorDef, ...]
+    assets: dict[str, AssetDef]
+    kinds: dict[str, KindDef]
+    initial: tuple[InitialDef, ...]
+    outcomes: tuple[OutcomeDef, ...]
+    accidents: tuple[AccidentDef, ...]
+    ladder: LadderDef
+    tension: TensionDef
+    harm_weights: tuple[float, float, float]
+    inventory_items: tuple[str, ...] = field(default=())
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def outcome_ids(self) -> tuple[str, ...]:
+        return tuple(o.id for o in self.outcomes)
+
+    def actor(self, actor_id: str) -> ActorDef:
+        for actor in self.actors:
+            if actor.id == actor_id:
+                return actor
+        raise KeyError(actor_id)

@@ -1,0 +1,323 @@
+"""Turn a validated ``ScenarioSpec`` into a runnable ``Scenario``.
+
+Compiling resolves every name (actors, assets, action kinds), parses every condition against
+the names it may read, checks ranges, and gives each per-run number a parameter slot. All
+problems are collected, each with its path, so a broken file reports every fault at once.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from escalation.errors import Path, Problem, ScenarioError, did_you_mean, format_path
+from escalation.model.namespace import policy_names, summary_names
+from escalation.policies.base import Policy
+from escalation.policies.registry import compile_policy
+from escalation.scenario.compiled import (
+    AccidentDef,
+    ActorDef,
+    AssetDef,
+    InitialDef,
+    InitiativeDef,
+    KindDef,
+    LadderDef,
+    OrderDef,
+    OutcomeDef,
+    PerceptionDef,
+    Scenario,
+    SelectorDef,
+    TensionDef,
+)
+from escalation.scenario.conditions import Expression, ExpressionError, ValueType, parse_condition
+from escalation.scenario.distributions import _Distribution
+from escalation.scenario.params import Parameters, ParameterTable
+from escalation.scenario.references import References
+from escalation.scenario.schema import ActionKind, Actor, Asset, Initiative, ScenarioSpec
+from escalation.scenario.schema_orders import TARGET_ROLES, Order, TargetSelector
+from escalation.scenario.standard import standard_kinds, standard_ladder, standard_outcomes
+
+KINETIC = frozenset({"strike", "killing"})
+_FALSE = parse_condition("false", {})
+
+
+class Compiler:
+    """Collects problems while compiling; ``compile`` raises them all together."""
+
+    def __init__(self, spec: ScenarioSpec, source: str) -> None:
+        self.spec = spec
+        self.source = source
+        self.problems: list[Problem] = []
+        self.table = ParameterTable()
+        self.labels: dict[Path, str] = {}
+        self.kind_specs: dict[str, ActionKind] = {**standard_kinds(), **spec.action_kinds}
+        self.refs = References(spec)
+        items = sorted({item for actor in spec.actors.values() for item in actor.inventory})
+        self.items = tuple(items)
+        self.policy_names = policy_names(spec.actors, items)
+        self.kinds = {kid: self._kind(kid, kind) for kid, kind in self.kind_specs.items()}
+
+    # -- services used by policies -------------------------------------------------------
+    def problem(self, path: Path, message: str) -> None:
+        self.problems.append(Problem(None, path, message))
+
+    def param(
+        self, path: Path, value: Any, low: float = -math.inf, high: float = math.inf,
+        integer: bool = False,
+    ) -> int:
+        """A slot for a per-run number, after checking it stays within [low, high]."""
+        lo, hi = value.bounds() if isinstance(value, _Distribution) else (value, value)
+        if lo < low or hi > high:
+            span = f"between {low:g} and {high:g}" if math.isfinite(high) else f"at least {low:g}"
+            self.problem(path, f"must be {span}; got {_describe(value)}")
+        return self.table.add(self._parameter_name(path), value, integer)
+
+    def condition(
+        self, text: str, path: Path, names: dict[str, ValueType] | None = None
+    ) -> Expression:
+        try:
+            return parse_condition(text, self.policy_names if names is None else names)
+        except ExpressionError as error:
+            self.problems.append(Problem(None, path, f"at character {error.column}: {error}"))
+            return _FALSE
+
+    def order(self, spec: Order, path: Path) -> OrderDef:
+        kind = self.kinds.get(spec.action)
+        if kind is None:
+            hint = did_you_mean(spec.action, self.kinds)
+            self.problem((*path, "action"), f"unknown action kind '{spec.action}'{hint}; "
+                         "use a standard kind or define it under action_kinds")
+            kind = self.kinds["statement"]
+        asset, actor, selector = self._target(spec.target, kind, (*path, "target"))
+        for index, origin in enumerate(spec.origin):
+            self.refs.check_asset(self, origin, (*path, "origin", index))
+        for index, warned in enumerate(spec.warn):
+            self.refs.check_actor(self, warned, (*path, "warn", index))
+        self._nonnegative_variate(spec.salvo, (*path, "salvo"))
+        self._nonnegative_variate(spec.warning_lead_hours, (*path, "warning_lead_hours"))
+        return OrderDef(
+            kind, asset, actor, selector, _variate(spec.salvo) if spec.salvo is not None else None,
+            spec.weapon or kind.weapon, spec.origin, spec.warn,
+            _variate(spec.warning_lead_hours), spec.note,
+        )
+
+    # -- the whole scenario --------------------------------------------------------------
+    def compile(self) -> Scenario:
+        spec = self.spec
+        self.refs.check_ids(self)
+        assets = {aid: self._asset(aid, asset) for aid, asset in spec.assets.items()}
+        actors = tuple(self._actor(aid, actor) for aid, actor in spec.actors.items())
+        initial = tuple(self._initial(index) for index in range(len(spec.initial_events)))
+        outcomes = self._outcomes()
+        accidents = tuple(self._accident(index) for index in range(len(spec.accidents)))
+        ladder = spec.ladder or standard_ladder()
+        ladder_def = LadderDef(
+            tuple(r.name for r in ladder.rungs), ladder.nationals_killed,
+            ladder.homeland_struck, ladder.mutual_homeland,
+        )
+        self._check_rungs(len(ladder.rungs))
+        tension = TensionDef(
+            self.param(("tension", "per_goldstein"), spec.tension.per_goldstein, 0.0),
+            self.param(("tension", "half_life_days"), spec.tension.half_life_days, 1e-6),
+            self.param(("tension", "alert_threshold"), spec.tension.alert_threshold, 0.0),
+        )
+        if self.problems:
+            raise ScenarioError(self.problems)
+        weights = (spec.harm.death, spec.harm.injury, spec.harm.value)
+        return Scenario(
+            spec, self.source, Parameters(tuple(self.table.parameters)), actors, assets,
+            self.kinds, initial, outcomes, accidents, ladder_def, tension, weights, self.items,
+        )
+
+    # -- parts ---------------------------------------------------------------------------
+    def _parameter_name(self, path: Path) -> str:
+        for end in range(len(path), 0, -1):
+            label = self.labels.get(path[:end])
+            if label is not None:
+                return format_path((*path[:end - 1], label, *path[end:]))
+        return format_path(path)
+
+    def _kind(self, kid: str, kind: ActionKind) -> KindDef:
+        path: Path = ("action_kinds", kid)
+        self._nonnegative_variate(kind.duration_hours, (*path, "duration_hours"))
+        self._nonnegative_variate(kind.salvo, (*path, "salvo"))
+        return KindDef(
+            kid, kind.effect, kind.cameo, kind.goldstein, kind.rung,
+            _variate(kind.duration_hours), kind.weapon, _variate(kind.salvo),
+            self.param((*path, "failure_probability"), kind.failure_probability, 0.0, 1.0),
+            self.param((*path, "success_probability"), kind.success_probability, 0.0, 1.0),
+            kind.goldstein < 0, kind.effect in KINETIC,
+        )
+
+    def _asset(self, aid: str, asset: Asset) -> AssetDef:
+        path: Path = ("assets", aid)
+        self.refs.check_actor(self, asset.owner, (*path, "owner"))
+        if asset.host is not None:
+            self.refs.check_actor(self, asset.host, (*path, "host"))
+
+        def number(name: str, high: float = math.inf) -> int:
+            return self.param((*path, name), getattr(asset, name), 0.0, high)
+
+        return AssetDef(
+            aid, asset.name or aid, asset.owner, asset.host or asset.owner, asset.kind,
+            number("personnel"), number("value"), number("air_defence", 1.0),
+            number("lethality"), number("injury_rate"), number("damage_per_hit"),
+            number("warned_factor", 1.0),
+        )
+
+    def _actor(self, aid: str, actor: Actor) -> ActorDef:
+        path: Path = ("actors", aid)
+        for field in ("allies",):
+            for index, other in enumerate(getattr(actor, field)):
+                self.refs.check_actor(self, other, (*path, field, index))
+        if actor.sponsor is not None:
+            self.refs.check_actor(self, actor.sponsor, (*path, "sponsor"))
+
+        def unit(name: str) -> int:
+            return self.param((*path, name), getattr(actor, name), 0.0, 1.0)
+
+        perception = actor.perception
+        pp: Path = (*path, "perception")
+        self._nonnegative_variate(perception.delay_hours, (*pp, "delay_hours"))
+        self._nonnegative_variate(actor.deliberation_hours, (*path, "deliberation_hours"))
+        self._nonnegative_variate(actor.follow_up_hours, (*path, "follow_up_hours"))
+        follow_up = actor.deliberation_hours if actor.follow_up_hours is None else actor.follow_up_hours
+        self._nonnegative_variate(actor.relay_delay_hours, (*path, "relay_delay_hours"))
+        return ActorDef(
+            aid, actor.name or aid, actor.kind, unit("resolve"), unit("risk_tolerance"),
+            unit("audience_cost"), unit("credibility"), frozenset(actor.allies), actor.sponsor,
+            unit("relays_warnings"), _variate(actor.relay_delay_hours),
+            tuple(
+                (item, self.param((*path, "inventory", item), count, 0.0, integer=True))
+                for item, count in actor.inventory.items()
+            ),
+            _variate(actor.deliberation_hours),
+            _variate(follow_up),
+            PerceptionDef(
+                _variate(perception.delay_hours),
+                self.param((*pp, "noise"), perception.noise, 0.0),
+                self.param((*pp, "enemy_loss_bias"), perception.enemy_loss_bias, 0.0),
+                self.param((*pp, "enemy_loss_inflation"), perception.enemy_loss_inflation, 0.0),
+            ),
+            tuple((s.after_hours, s.share) for s in actor.disclosure.deaths),
+            tuple((s.after_hours, s.share) for s in actor.disclosure.injuries),
+            self._policies(aid, actor),
+            tuple(self._initiative(aid, index, i) for index, i in enumerate(actor.initiatives)),
+        )
+
+    def _initiative(self, aid: str, index: int, initiative: Initiative) -> InitiativeDef:
+        path: Path = ("actors", aid, "initiatives", index)
+        return InitiativeDef(
+            f"{aid}.{initiative.id}",
+            self.param((*path, "rate_per_day"), initiative.rate_per_day, 0.0),
+            self.param((*path, "min_tension"), initiative.min_tension, 0.0),
+            self.order(initiative.do, (*path, "do")),
+            initiative.max_occurrences,
+        )
+
+    def _policies(self, aid: str, actor: Actor) -> tuple[Policy, ...]:
+        compiled = []
+        for index, spec in enumerate(actor.policies):
+            path: Path = ("actors", aid, "policies", index)
+            label = spec.id or f"{getattr(spec, 'policy', 'rule')}_{index}"
+            if spec.id:
+                self.labels[path] = spec.id
+            compiled.append(compile_policy(spec, self, path, f"{aid}.{label}"))
+        return tuple(compiled)
+
+    def _initial(self, index: int) -> InitialDef:
+        event = self.spec.initial_events[index]
+        path: Path = ("initial_events", index)
+        self.refs.check_actor(self, event.actor, (*path, "actor"))
+        if event.at_hours > self.spec.horizon_days * 24:
+            self.problem((*path, "at_hours"), "is after the horizon; raise horizon_days")
+        order = self.order(event, path)
+        return InitialDef(event.id or f"opening_{index}", event.actor, event.at_hours, order)
+
+    def _outcomes(self) -> tuple[OutcomeDef, ...]:
+        names = summary_names(self.spec.actors)
+        given = self.spec.outcomes is not None
+        classes = self.spec.outcomes if given else standard_outcomes()
+        seen: set[str] = set()
+        compiled = []
+        for index, outcome in enumerate(classes or ()):
+            path: Path = ("outcomes", index) if given else ("outcomes",)
+            if outcome.id in seen:
+                self.problem((*path, "id"), f"outcome '{outcome.id}' is defined twice")
+            seen.add(outcome.id)
+            condition = self.condition(outcome.when, (*path, "when"), names)
+            compiled.append(OutcomeDef(outcome.id, condition, outcome.terminal, outcome.description))
+        if not compiled:
+            self.problem(("outcomes",), "needs at least one outcome class")
+        return tuple(compiled)
+
+    def _accident(self, index: int) -> AccidentDef:
+        accident = self.spec.accidents[index]
+        path: Path = ("accidents", index)
+        self.refs.check_actor(self, accident.actor, (*path, "actor"))
+        if accident.victims is not None:
+            self.refs.check_actor(self, accident.victims, (*path, "victims"))
+        self._nonnegative_variate(accident.deaths, (*path, "deaths"))
+        return AccidentDef(
+            accident.id, accident.actor,
+            self.param((*path, "rate_per_day"), accident.rate_per_day, 0.0),
+            _variate(accident.deaths), accident.victims, accident.max_occurrences,
+            accident.description,
+        )
+
+    def _target(
+        self, target: str | TargetSelector | None, kind: KindDef, path: Path
+    ) -> tuple[str | None, str | None, SelectorDef | None]:
+        if target is None:
+            if kind.kinetic:
+                self.problem(path, f"a '{kind.id}' needs a target asset or selector")
+            return None, None, None
+        if isinstance(target, str):
+            if target in self.spec.assets:
+                return target, None, None
+            if target in self.spec.actors or target in TARGET_ROLES:
+                if kind.kinetic:  # an actor as a kinetic target: any of its assets
+                    return None, None, SelectorDef(target, None, None, False, None)
+                return None, target, None
+            hint = did_you_mean(target, [*self.spec.assets, *self.spec.actors, *TARGET_ROLES])
+            self.problem(path, f"unknown target '{target}'{hint}; expected an asset id, an actor "
+                         f"id or one of {', '.join(TARGET_ROLES)}")
+            return None, None, None
+        if target.owner not in TARGET_ROLES:
+            self.refs.check_actor(self, target.owner, (*path, "owner"))
+        if target.host is not None:
+            self.refs.check_actor(self, target.host, (*path, "host"))
+        if target.kind is not None:
+            self.refs.check_asset_kind(self, target.kind, (*path, "kind"))
+        return None, None, SelectorDef(
+            target.owner, target.kind, target.host, target.same_kind, target.homeland
+        )
+
+    def _nonnegative_variate(self, value: Any, path: Path) -> None:
+        if value is None:
+            return
+        low = value.bounds()[0] if isinstance(value, _Distribution) else value
+        if low < 0:
+            self.problem(path, f"must not be negative; got {_describe(value)}")
+
+    def _check_rungs(self, count: int) -> None:
+        for kid, kind in self.kinds.items():
+            if kind.rung >= count:
+                self.problem(("action_kinds", kid, "rung"),
+                             f"rung {kind.rung} is above the ladder's top rung ({count - 1})")
+
+
+def _variate(value: float | _Distribution) -> float | _Distribution:
+    return value if isinstance(value, _Distribution) else float(value)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, _Distribution):
+        lo, hi = value.bounds()
+        return f"a {value.dist} distribution ranging over [{lo:g}, {hi:g}]"  # type: ignore[attr-defined]
+    return f"{value:g}"
+
+
+def compile_scenario(spec: ScenarioSpec, source: str) -> Scenario:
+    """The runnable form of ``spec``; raises ScenarioError listing every problem (no location)."""
+    return Compiler(spec, source).compile()

@@ -1,0 +1,337 @@
+"""Scenario conditions and value expressions: parsed once at load, evaluated in the inner loop.
+
+Policy rules (``when: "perceived.deaths > 0 and own.credibility < 0.5"``) and outcome rules
+(``max_rung >= 7 or deaths.total >= 300``) are written in a small, safe language: literals,
+dotted names, ``or and not``, comparisons and ``in [...]``, ``+ - * /``, unary ``-``,
+parentheses and ``min max abs``. No ``eval``, ``exec`` or Python ``ast`` is involved: the
+grammar lives in `escalation.scenario.condition_parser`; this module holds the language's
+types, errors, tokens and tree, and compiles trees into closures.
+
+Semantics a scenario author can rely on:
+
+* Every name has a declared type (number, string or boolean) and expressions are
+  type-checked at load time; ``and``/``or``/``not`` need booleans (no truthiness).
+* ``a / 0`` is ``0.0``: a scenario condition must never crash a simulation run.
+* ``and``/``or`` short-circuit; comparisons of floats are plain; they do not chain.
+
+A name missing from the namespace at evaluation time raises ``KeyError``: the engine failed
+to supply a value it declared, which is a bug in the engine, not a user error. Namespace
+values are trusted to have their declared types; nothing is checked per evaluation.
+"""
+
+from __future__ import annotations
+
+import enum
+import operator
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "BOOLEAN",
+    "NUMBER",
+    "STRING",
+    "Expression",
+    "ExpressionError",
+    "ValueType",
+    "parse_condition",
+    "parse_expression",
+]
+
+KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
+
+
+class ValueType(enum.Enum):
+    """The type of a name or an expression. Numbers are floats; nothing has truthiness."""
+
+    NUMBER = "number"
+    STRING = "string"
+    BOOLEAN = "boolean"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def article(self) -> str:
+        """'a number', for messages."""
+        return f"a {self.value}"
+
+
+NUMBER = ValueType.NUMBER
+STRING = ValueType.STRING
+BOOLEAN = ValueType.BOOLEAN
+
+
+class ExpressionError(ValueError):
+    """A mistake in an expression; ``column`` is the 1-based offset of the problem in it."""
+
+    def __init__(self, message: str, column: int, text: str = "") -> None:
+        super().__init__(message, column, text)  # args rebuild the error when unpickled
+        self.message = message
+        self.column = column
+        self.text = text
+
+    def __str__(self) -> str:
+        if not self.text:
+            return self.message
+        line = "".join(" " if char.isspace() else char for char in self.text)
+        start = max(0, self.column - 60)  # long expressions: show 80 characters around the caret
+        shown = ("..." if start else "") + line[start : start + 80]
+        caret = " " * (self.column - 1 - start + (3 if start else 0))
+        return f"{self.message}\n  {shown}\n  {caret}^"
+
+
+Value = float | str | bool
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    value: Value
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unary:
+    op: str  # '-' or 'not'
+    operand: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Binary:
+    op: str  # arithmetic or comparison operator
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True, slots=True)
+class Logical:
+    op: str  # 'and' or 'or'; n-ary so that long chains stay shallow
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    operand: Node
+    values: tuple[Value, ...]
+    negated: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    function: str
+    args: tuple[Node, ...]
+
+
+Node = Literal | Name | Unary | Binary | Logical | Membership | Call
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # 'number', 'string', 'name', 'keyword', 'op' or 'end'
+    text: str
+    start: int  # 0-based offset in the expression
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+_NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+_WORD = re.compile(r"[A-Za-z0-9_.]*")
+_OPERATORS = ("==", "!=", "<=", ">=", "<", ">", "+", "-", "*", "/", "(", ")", "[", "]", ",")
+_HINTS = {  # two-character entries first: they must win over their one-character prefixes
+    "&&": "use 'and' instead of '&&'",
+    "||": "use 'or' instead of '||'",
+    "=<": "use '<=' instead of '=<'",
+    "=>": "use '>=' instead of '=>'",
+    "<>": "use '!=' instead of '<>'",
+    "&": "use 'and' instead of '&'",
+    "|": "use 'or' instead of '|'",
+    "!": "use 'not' instead of '!'",
+    "=": "use '==' to compare values ('=' alone is not an operator)",
+}
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split ``text`` into tokens, ending with an 'end' token that marks where text stops."""
+    tokens: list[Token] = []
+    position = 0
+    while True:
+        while position < len(text) and text[position].isspace():
+            position += 1
+        if position == len(text):
+            tokens.append(Token("end", "", position))
+            return tokens
+        tokens.append(_read_token(text, position))
+        position = tokens[-1].end
+
+
+def _read_token(text: str, start: int) -> Token:
+    char = text[start]
+    if char in "'\"":
+        end = text.find(char, start + 1)
+        if end < 0:
+            raise ExpressionError(f"unterminated string: add the closing {char}", start + 1, text)
+        return Token("string", text[start : end + 1], start)
+    if match := _NUMBER.match(text, start):
+        return _whole_word(text, Token("number", match.group(), start), "number")
+    if match := _NAME.match(text, start):
+        kind = "keyword" if match.group() in KEYWORDS else "name"
+        return _whole_word(text, Token(kind, match.group(), start), "name")
+    return _read_operator(text, start)
+
+
+def _whole_word(text: str, token: Token, what: str) -> Token:
+    """Reject '3x', '1e', 'own.' or 'a..b' as one bad word rather than two odd tokens."""
+    word_end = _WORD.match(text, token.end)
+    if word_end is None or word_end.end() == token.end:
+        return token
+    word = text[token.start : word_end.end()]
+    rule = " (names are letters, digits and '_' between single dots)" if what == "name" else ""
+    raise ExpressionError(f"invalid {what} '{word}'{rule}", token.start + 1, text)
+
+
+def _read_operator(text: str, start: int) -> Token:
+    for width in (2, 1):
+        candidate = text[start : start + width]
+        if candidate in _OPERATORS:
+            return Token("op", candidate, start)
+        if candidate in _HINTS and len(candidate) == width:
+            raise ExpressionError(_HINTS[candidate], start + 1, text)
+    raise ExpressionError(f"unexpected character {text[start]!r}", start + 1, text)
+
+
+Evaluator = Callable[[Mapping[str, Any]], Any]
+
+
+def _divide(left: float, right: float) -> float:
+    """Division where ``x / 0`` is 0.0, so that no scenario condition can crash a run."""
+    return left / right if right else 0.0
+
+
+_BINARY: Mapping[str, Callable[[Any, Any], Any]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": _divide,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def compile_node(node: Node) -> Evaluator:
+    """Turn a tree into nested closures; all dispatch happens here, none per evaluation."""
+    match node:
+        case Literal(value):
+            return lambda namespace: value
+        case Name(name):
+            return operator.itemgetter(name)
+        case Unary("-", operand):
+            negated = compile_node(operand)
+            return lambda namespace: -negated(namespace)
+        case Unary(_, operand):
+            inverted = compile_node(operand)
+            return lambda namespace: not inverted(namespace)
+        case Binary(op, left, right):
+            return _compile_binary(_BINARY[op], left, right)
+        case Logical(op, operands):
+            return _compile_logical(op == "and", [compile_node(part) for part in operands])
+        case Membership(operand, values, negated):
+            return _compile_membership(compile_node(operand), frozenset(values), negated)
+        case Call(function, args):
+            return _compile_call(function, [compile_node(arg) for arg in args])
+    raise TypeError(f"not an expression node: {node!r}")
+
+
+def _compile_binary(function: Callable[[Any, Any], Any], left: Node, right: Node) -> Evaluator:
+    """Specialise ``name op constant``, the commonest shape, to skip two closure calls."""
+    if isinstance(right, Literal):
+        constant = right.value
+        if function is _divide and constant:
+            function = operator.truediv  # a nonzero constant divisor needs no zero check
+        if isinstance(left, Name):
+            key = left.name
+            return lambda namespace: function(namespace[key], constant)
+        first = compile_node(left)
+        return lambda namespace: function(first(namespace), constant)
+    first, second = compile_node(left), compile_node(right)
+    return lambda namespace: function(first(namespace), second(namespace))
+
+
+def _compile_logical(conjunction: bool, parts: list[Evaluator]) -> Evaluator:
+    if len(parts) == 2:
+        first, second = parts
+        if conjunction:
+            return lambda namespace: first(namespace) and second(namespace)
+        return lambda namespace: first(namespace) or second(namespace)
+    combine = all if conjunction else any
+    return lambda namespace: combine(part(namespace) for part in parts)
+
+
+def _compile_membership(operand: Evaluator, values: frozenset[Value], negated: bool) -> Evaluator:
+    if negated:
+        return lambda namespace: operand(namespace) not in values
+    return lambda namespace: operand(namespace) in values
+
+
+def _compile_call(function: str, args: list[Evaluator]) -> Evaluator:
+    if function == "abs":
+        (only,) = args
+        return lambda namespace: abs(only(namespace))
+    choose = min if function == "min" else max
+    return lambda namespace: choose([arg(namespace) for arg in args])
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A parsed, type-checked expression; ``evaluate`` runs a closure compiled once.
+
+    Pickling keeps the tree and recompiles it on arrival (closures cannot be pickled), so
+    expressions travel to worker processes with the scenario.
+    """
+
+    text: str
+    type: ValueType
+    names: frozenset[str]  # the names the expression reads
+    tree: Node = field(repr=False, compare=False)
+    _evaluator: Evaluator = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_evaluator", compile_node(self.tree))
+
+    def __reduce__(self) -> tuple[Callable[..., Expression], tuple[object, ...]]:
+        return (Expression, (self.text, self.type, self.names, self.tree))
+
+    def evaluate(self, namespace: Mapping[str, object]) -> object:
+        """The value in ``namespace`` (dotted name -> value); KeyError if a name is missing."""
+        return self._evaluator(namespace)
+
+
+def parse_expression(
+    text: str, names: Mapping[str, ValueType], expect: ValueType | None = None
+) -> Expression:
+    """Parse and type-check ``text`` against ``names``; raise ExpressionError on any mistake.
+
+    ``expect`` requires the result to have that type, e.g. NUMBER for a value expression.
+    """
+    # Imported here because the parser builds this module's nodes: a top-level import
+    # would be circular.
+    from escalation.scenario.condition_parser import parse
+
+    tree, value_type, used = parse(text, names, expect)
+    return Expression(text, value_type, used, tree)
+
+
+def parse_condition(text: str, names: Mapping[str, ValueType]) -> Expression:
+    """Parse a ``when:``-style condition, which must be true or false."""
+    return parse_expression(text, names, BOOLEAN)

@@ -1,0 +1,242 @@
+"""Probability distributions a scenario may give in place of a number.
+
+Each distribution can be drawn two ways, because scenarios use numbers two ways:
+- ``sample(rng)`` draws one value from a ``random.Random`` stream: used for quantities that
+  vary at every occurrence (a salvo's size, a deliberation delay), in a run's inner loop,
+  where Python's own generator is an order of magnitude faster than numpy for scalars;
+- ``ppf(u)`` maps uniforms in [0, 1) to values, vectorised: used for uncertain parameters
+  drawn once per run, so that independent and Latin-hypercube sampling share one code path.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from scipy import special
+
+_FINITE = {"allow_inf_nan": False}
+
+
+class _Distribution(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, **_FINITE)  # type: ignore[typeddict-item]
+
+    def sample(self, rng: random.Random) -> float:
+        raise NotImplementedError
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def bounds(self) -> tuple[float, float]:
+        """Smallest and largest values the distribution can produce (may be infinite)."""
+        raise NotImplementedError
+
+
+class Uniform(_Distribution):
+    """Every value between ``low`` and ``high`` equally likely."""
+
+    dist: Literal["uniform"]
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if not self.low <= self.high:
+            raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
+        return self
+
+    def sample(self, rng: random.Random) -> float:
+        return self.low + (self.high - self.low) * rng.random()
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        return self.low + (self.high - self.low) * u
+
+    def bounds(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+
+class Normal(_Distribution):
+    """Bell curve around ``mean``; optional ``low``/``high`` clip the draws."""
+
+    dist: Literal["normal"]
+    mean: float
+    sd: float = Field(ge=0)
+    low: float = -math.inf
+    high: float = math.inf
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Normal:
+        if not self.low <= self.high:
+            raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
+        return self
+
+    def sample(self, rng: random.Random) -> float:
+        return min(self.high, max(self.low, rng.gauss(self.mean, self.sd)))
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        z = special.ndtri(np.clip(u, 1e-12, 1 - 1e-12))
+        return np.clip(self.mean + self.sd * z, self.low, self.high)
+
+    def bounds(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+
+class LogNormal(_Distribution):
+    """Positive, right-skewed; ``median`` and ``sigma`` (spread of the log) are intuitive."""
+
+    dist: Literal["lognormal"]
+    median: float = Field(gt=0)
+    sigma: float = Field(ge=0)
+
+    def sample(self, rng: random.Random) -> float:
+        return self.median * math.exp(self.sigma * rng.gauss(0.0, 1.0))
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        z = special.ndtri(np.clip(u, 1e-12, 1 - 1e-12))
+        return self.median * np.exp(self.sigma * z)
+
+    def bounds(self) -> tuple[float, float]:
+        return (0.0, math.inf)
+
+
+class Beta(_Distribution):
+    """Probabilities and shares: shape ``a``, ``b`` rescaled to [``low``, ``high``]."""
+
+    dist: Literal["beta"]
+    a: float = Field(gt=0)
+    b: float = Field(gt=0)
+    low: float = 0.0
+    high: float = 1.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Beta:
+        if not self.low <= self.high:
+            raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
+        return self
+
+    def sample(self, rng: random.Random) -> float:
+        return self.low + (self.high - self.low) * rng.betavariate(self.a, self.b)
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        return self.low + (self.high - self.low) * special.betaincinv(self.a, self.b, u)
+
+    def bounds(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+
+class Triangular(_Distribution):
+    """An expert's 'between low and high, most likely mode'."""
+
+    dist: Literal["triangular"]
+    low: float
+    mode: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.low <= self.mode <= self.high:
+            raise ValueError(
+                f"need low <= mode <= high, got {self.low}, {self.mode}, {self.high}"
+            )
+        return self
+
+    def sample(self, rng: random.Random) -> float:
+        return self.ppf(np.array([rng.random()])).item()  # type: ignore[no-any-return]
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        low, mode, high = self.low, self.mode, self.high
+        if high == low:
+            return np.full_like(u, low, dtype=float)
+        cut = (mode - low) / (high - low)
+        left = low + np.sqrt(u * (high - low) * (mode - low))
+        right = high - np.sqrt((1 - u) * (high - low) * (high - mode))
+        return np.where(u < cut, left, right)
+
+    def bounds(self) -> tuple[float, float]:
+        return (self.low, self.high)
+
+
+class Poisson(_Distribution):
+    """Counts of rare events (casualties per hit, phantom reports) with a given ``mean``."""
+
+    dist: Literal["poisson"]
+    mean: float = Field(ge=0, le=1e6)
+
+    def sample(self, rng: random.Random) -> float:
+        return float(poisson(rng, self.mean))
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        from scipy.stats import poisson as scipy_poisson
+
+        return np.asarray(scipy_poisson.ppf(u, self.mean), dtype=float)
+
+    def bounds(self) -> tuple[float, float]:
+        return (0.0, math.inf)
+
+
+class Choice(_Distribution):
+    """One of a few listed ``values``, with optional relative ``weights``."""
+
+    dist: Literal["choice"]
+    values: tuple[float, ...] = Field(min_length=1)
+    weights: tuple[float, ...] | None = None
+
+    @model_validator(mode="after")
+    def _weights_match(self) -> Choice:
+        weights = self.weights
+        if weights is None:
+            return self
+        if len(weights) != len(self.values):
+            raise ValueError(
+                f"weights has {len(weights)} entries but values has {len(self.values)}"
+            )
+        if any(w < 0 for w in weights) or sum(weights) <= 0:
+            raise ValueError("weights must be non-negative with a positive sum")
+        return self
+
+    def _cumulative(self) -> np.ndarray:
+        weights = np.asarray(self.weights or [1.0] * len(self.values), dtype=float)
+        return np.cumsum(weights) / weights.sum()
+
+    def sample(self, rng: random.Random) -> float:
+        return self.ppf(np.array([rng.random()])).item()  # type: ignore[no-any-return]
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        index = np.searchsorted(self._cumulative(), u, side="right")
+        return np.asarray(self.values, dtype=float)[np.minimum(index, len(self.values) - 1)]
+
+    def bounds(self) -> tuple[float, float]:
+        return (min(self.values), max(self.values))
+
+
+Distribution = Annotated[
+    Uniform | Normal | LogNormal | Beta | Triangular | Poisson | Choice,
+    Field(discriminator="dist"),
+]
+DISTRIBUTION_NAMES = ("uniform", "normal", "lognormal", "beta", "triangular", "poisson", "choice")
+
+
+def poisson(rng: random.Random, mean: float) -> int:
+    """A Poisson count; Knuth's method for small means, a normal approximation above 30."""
+    if mean <= 0:
+        return 0
+    if mean > 30:
+        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
+    limit, count, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        count += 1
+        product *= rng.random()
+    return count
+
+
+def binomial(rng: random.Random, trials: int, p: float) -> int:
+    """Successes in ``trials`` independent tries; salvos are small, so loop plainly."""
+    if p <= 0 or trials <= 0:
+        return 0
+    if p >= 1:
+        return trials
+    draw = rng.random
+    return sum(1 for _ in range(trials) if draw() < p)

@@ -1,0 +1,241 @@
+"""The scenario format: what a crisis YAML file may contain, field by field.
+
+These pydantic models are the single source of the format: loading validates against them,
+``escalation schema`` prints their JSON Schema, and the reference docs are generated from them.
+Cross-references by name (an asset's owner, a policy's action kind) are checked afterwards,
+when the scenario is compiled, because they need the whole document.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from escalation.scenario.schema_orders import (
+    Condition,
+    Identifier,
+    Model,
+    Num,
+    Order,
+    Probability,
+    Variate,
+)
+from escalation.scenario.schema_policies import PolicySpec
+
+EFFECTS = (
+    "none",
+    "threat",
+    "warning",
+    "sanctions",
+    "strike",
+    "killing",
+    "stand_down",
+    "accident",
+)
+Effect = Literal["none", "threat", "warning", "sanctions", "strike", "killing", "stand_down", "accident"]
+
+
+class Perception(Model):
+    """How an actor comes to know of events: late, noisy and, about enemies, biased."""
+
+    delay_hours: Variate = Field(1.0, description="Hours before a report reaches the actor.")
+    noise: Num = Field(0.2, description="Spread (log scale) of perceived counts.")
+    enemy_loss_bias: Num = Field(
+        1.0, description="Multiplies the losses of actors it is in conflict with."
+    )
+    enemy_loss_inflation: Num = Field(
+        0.0, description="Mean phantom deaths added to reports of enemy losses."
+    )
+
+
+class Stage(Model):
+    after_hours: float = Field(ge=0, description="Hours after the event.")
+    share: float = Field(ge=0, le=1, description="Cumulative share of the true count revealed.")
+
+
+def _immediate() -> tuple[Stage, ...]:
+    return (Stage(after_hours=0.0, share=1.0),)
+
+
+class Disclosure(Model):
+    """How an actor reveals its own losses: all at once, or in stages over weeks."""
+
+    deaths: tuple[Stage, ...] = Field(default_factory=_immediate, min_length=1)
+    injuries: tuple[Stage, ...] = Field(default_factory=_immediate, min_length=1)
+
+    @model_validator(mode="after")
+    def _increasing(self) -> Disclosure:
+        for stages in (self.deaths, self.injuries):
+            times = [s.after_hours for s in stages]
+            shares = [s.share for s in stages]
+            if times != sorted(times) or shares != sorted(shares):
+                raise ValueError("stages must be in time order with non-decreasing shares")
+            if shares[-1] != 1.0:
+                raise ValueError("the last stage must reveal everything (share: 1)")
+        return self
+
+
+class Initiative(Model):
+    """Acts an actor takes unprompted, at random times, while tension is high enough
+    (harassment by proxies, patrols that provoke)."""
+
+    id: Identifier
+    rate_per_day: Num = Field(description="Expected acts per day while active.")
+    min_tension: Num = Field(0.0, description="Active only while tension is at least this.")
+    do: Order
+    max_occurrences: int = Field(1000, ge=0, le=100000)
+
+
+class Actor(Model):
+    """A state or non-state party with its capabilities, temperament and policies."""
+
+    name: str = Field("", description="Display name; defaults to the id.")
+    kind: Literal["state", "non_state"] = "state"
+    resolve: Probability = Field(0.5, description="Willingness to carry out what it threatens.")
+    risk_tolerance: Probability = Field(0.5, description="Readable by conditions as own.risk_tolerance.")
+    audience_cost: Probability = Field(
+        0.5, description="Sensitivity to the domestic cost of backing down from a public threat."
+    )
+    credibility: Probability = Field(0.5, description="Initial credibility of its threats.")
+    allies: tuple[str, ...] = Field((), description="Actors whose losses it counts as its side's.")
+    sponsor: str | None = Field(None, description="State backing a non-state party.")
+    relays_warnings: Probability = Field(
+        0.0, description="Chance it passes a warning about a strike on its soil to the target."
+    )
+    relay_delay_hours: Variate = Field(0.25, description="Hours it takes to pass a warning on.")
+    inventory: dict[str, Num] = Field(
+        default_factory=dict, description="Stocks such as missiles: item -> count."
+    )
+    deliberation_hours: Variate = Field(24.0, description="Hours between a report and a decision.")
+    follow_up_hours: Variate | None = Field(
+        None, description="Hours to decide after a report of its own act (declarations planned "
+        "with the act); default: deliberation_hours.",
+    )
+    perception: Perception = Field(default_factory=Perception)
+    disclosure: Disclosure = Field(default_factory=Disclosure)
+    policies: list[PolicySpec] = Field(default_factory=list)
+    initiatives: list[Initiative] = Field(default_factory=list)
+
+
+class Asset(Model):
+    """A base, city, facility or person that acts can target."""
+
+    name: str = ""
+    owner: str = Field(description="Actor whose nationals and property it holds.")
+    host: str | None = Field(None, description="Country it stands in; default: the owner.")
+    kind: Identifier = Field("base", description="Free label used by target selectors.")
+    personnel: Num = Field(0.0, description="People exposed; caps casualties.")
+    value: Num = Field(1.0, description="Harm its loss represents to its owner.")
+    air_defence: Probability = Field(0.0, description="Chance each arriving unit is intercepted.")
+    lethality: Num = Field(0.5, description="Expected deaths per hit, unwarned.")
+    injury_rate: Num = Field(1.0, description="Expected injuries per hit, unwarned.")
+    damage_per_hit: Num = Field(0.1, description="Share of its value lost per hit.")
+    warned_factor: Probability = Field(
+        0.1, description="Share of deaths left when warned in time: shelters turn deaths "
+        "into injuries, so injuries are not reduced."
+    )
+
+
+class ActionKind(Model):
+    """A kind of act, with its CAMEO code, Goldstein score and escalation rung."""
+
+    effect: Effect = Field(description="Which effect model applies.")
+    cameo: str | None = Field(None, pattern=r"^[0-9]{2,4}$", max_length=4)
+    goldstein: float = Field(ge=-10, le=10, description="Conflict (-10) to cooperation (+10).")
+    rung: int = Field(ge=0, le=100, description="Base rung on the escalation ladder.")
+    duration_hours: Variate = Field(0.0, description="Preparation and flight time.")
+    weapon: str | None = Field(None, description="Inventory item consumed per unit of salvo.")
+    salvo: Variate = Field(1.0, description="Default units per act.")
+    failure_probability: Probability = Field(0.0, description="Chance each unit fails.")
+    success_probability: Probability = Field(1.0, description="Chance a killing succeeds.")
+    description: str = ""
+    source: str = Field("", description="Where the code and score come from.")
+
+
+class Rung(Model):
+    name: str
+    description: str = ""
+
+
+class Ladder(Model):
+    """Rungs from routine to war, and the thresholds that lift an act's rung."""
+
+    rungs: tuple[Rung, ...] = Field(min_length=2)
+    nationals_killed: int = Field(ge=0, description="Least rung of an act that kills nationals.")
+    homeland_struck: int = Field(ge=0, description="Least rung of a strike on home soil.")
+    mutual_homeland: int = Field(
+        ge=0, description="Rung of a pair once both have struck each other's soil."
+    )
+
+    @model_validator(mode="after")
+    def _within(self) -> Ladder:
+        top = len(self.rungs) - 1
+        for name in ("nationals_killed", "homeland_struck", "mutual_homeland"):
+            if getattr(self, name) > top:
+                raise ValueError(f"{name} is above the top rung ({top})")
+        return self
+
+
+class Tension(Model):
+    per_goldstein: Num = Field(0.1, description="Tension per point of Goldstein hostility.")
+    half_life_days: Num = Field(7.0, description="Days for tension to halve.")
+    alert_threshold: Num = Field(1.5, description="Tension at which forces go on alert.")
+
+
+class HarmWeights(Model):
+    """How deaths, injuries and lost value add up to the single 'harm' policies answer."""
+
+    death: float = Field(1.0, ge=0)
+    injury: float = Field(0.25, ge=0)
+    value: float = Field(1.0, ge=0)
+
+
+class InitialEvent(Order):
+    """A scripted act that opens the crisis."""
+
+    id: Identifier | None = None
+    actor: str
+    at_hours: float = Field(0.0, ge=0)
+
+
+class OutcomeClass(Model):
+    id: Identifier
+    when: Condition
+    terminal: bool = Field(False, description="Checked after every event; ends the run at once.")
+    description: str = ""
+
+
+class Accident(Model):
+    """A mishap no one chose, possible only while forces are on alert."""
+
+    id: Identifier
+    actor: str = Field(description="Whose forces cause it.")
+    rate_per_day: Num = Field(description="Hazard per day while on alert.")
+    deaths: Variate = 0.0
+    victims: str | None = Field(None, description="Actor whose nationals die; null: third parties.")
+    max_occurrences: int = Field(1, ge=0, le=1000)
+    description: str = ""
+
+
+class ScenarioSpec(Model):
+    """A crisis: who is involved, what they can do, how they respond, how it starts and ends."""
+
+    name: Identifier
+    title: str = ""
+    description: str = ""
+    start: str | None = Field(None, description="Calendar time of t = 0 (ISO 8601), for display.")
+    horizon_days: float = Field(60.0, gt=0, le=36500)
+    quiet_days: float = Field(14.0, gt=0, description="Days without hostility that end a crisis.")
+    ladder: Ladder | None = Field(None, description="Default: the standard ladder.")
+    tension: Tension = Field(default_factory=Tension)
+    harm: HarmWeights = Field(default_factory=HarmWeights)
+    actors: dict[str, Actor] = Field(min_length=1)
+    assets: dict[str, Asset] = Field(default_factory=dict)
+    action_kinds: dict[str, ActionKind] = Field(
+        default_factory=dict, description="Kinds added to, or replacing, the standard set."
+    )
+    initial_events: list[InitialEvent] = Field(default_factory=list)
+    outcomes: list[OutcomeClass] | None = Field(None, description="Default: the standard classes.")
+    accidents: list[Accident] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)

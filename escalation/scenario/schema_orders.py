@@ -1,0 +1,104 @@
+"""The scenario format's building blocks: numbers, targets and action orders.
+
+Two kinds of number appear in a scenario and the field's description says which:
+- a *parameter* (``Num``) is drawn once per run: the run's assumption (Iran's resolve);
+- a *variate* (``Variate``) is drawn at every occurrence: a quantity that varies from one
+  act to the next within a run (a salvo's size, a deliberation delay).
+Either may be a plain number or a distribution mapping such as ``{dist: uniform, low: 0,
+high: 1}``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from escalation.scenario.distributions import Distribution
+
+
+class Model(BaseModel):
+    """Base of every scenario model: immutable, strict about unknown keys, finite numbers."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+Num = Annotated[
+    float | Distribution,
+    Field(description="A number, or a distribution drawn once per run."),
+]
+Variate = Annotated[
+    float | Distribution,
+    Field(description="A number, or a distribution drawn anew at every occurrence."),
+]
+Probability = Annotated[
+    float | Distribution,
+    Field(description="A probability in [0, 1], or a distribution drawn once per run."),
+]
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Condition = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=2000,
+        description="A condition in the safe expression language, e.g. "
+        "`perceived.deaths > 0 and own.credibility < 0.5`.",
+    ),
+]
+
+TARGET_ROLES = ("offender", "sponsor", "origin_host", "self")
+
+
+class TargetSelector(Model):
+    """Chooses a target asset at decision time among those matching every filter.
+
+    ``owner`` is an actor id or a role: ``offender`` (who did the perceived act), ``sponsor``
+    (the offender's sponsor, or the offender itself when it has none), ``origin_host`` (the
+    country the perceived attack was launched from) or ``self``.
+    """
+
+    owner: str = Field("offender", description="Actor id or role whose assets are eligible.")
+    kind: str | None = Field(None, description="Only assets of this kind (base, city, ...).")
+    host: str | None = Field(None, description="Only assets located in this country.")
+    same_kind: bool = Field(
+        False, description="Only assets of the kind hit by the perceived act (proportionality)."
+    )
+    homeland: bool | None = Field(
+        None, description="Only assets on (true) or off (false) their owner's own soil."
+    )
+
+
+Target = Annotated[
+    str | TargetSelector | None,
+    Field(
+        description="An asset id, an actor id or role, a selector mapping, or null for a "
+        "public act with no target."
+    ),
+]
+
+
+class Order(Model):
+    """One act an actor carries out: the ``do`` of a rule, a threat's enforcement, ..."""
+
+    action: str = Field(description="Action kind id (standard or defined in action_kinds).")
+    target: Target = "offender"
+    salvo: Variate | None = Field(
+        None, description="Units fired (strikes); defaults to the action kind's salvo."
+    )
+    weapon: str | None = Field(
+        None, description="Inventory item consumed per unit; defaults to the kind's weapon."
+    )
+    origin: tuple[str, ...] = Field(
+        (), description="Candidate launch assets, one chosen at random; empty: own soil."
+    )
+    warn: tuple[str, ...] = Field(
+        (), description="Actors warned before launch (e.g. the host of the target)."
+    )
+    warning_lead_hours: Variate = Field(
+        1.0, description="Hours between the warning and the launch."
+    )
+    note: str = Field("", description="Free text shown in traces.")
+
+
+OrderList = Annotated[list[Order], Field(min_length=1)]
