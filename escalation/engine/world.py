@@ -27,6 +27,7 @@ from escalation.scenario.compiled import (
     AssetDef,
     InitialDef,
     InitiativeDef,
+    KindDef,
     Scenario,
     draw,
 )
@@ -167,7 +168,7 @@ class World:
         lead = draw(order.lead, rng) if order.warn else 0.0
         yield self.env.timeout(lead + draw(kind.duration, rng))
         warned = warned_at is not None and warned_at[0] <= self.env.now
-        damage = self._damage(kind.effect, rng, salvo, kind.failure, kind.success, asset, warned)
+        damage = self._damage(kind.effect, rng, salvo, kind, asset, warned)
         event = self._new_event(
             started=started, actor=me, kind=kind.id, effect=kind.effect, target=owner,
             asset=asset.id if asset else "", host=asset.host if asset else "",
@@ -183,19 +184,21 @@ class World:
         self._work(-1)
 
     def _damage(
-        self, effect: str, rng: Any, salvo: int, failure: int, success: int,
-        asset: AssetDef | None, warned: bool,
+        self, effect: str, rng: Any, salvo: int, kind: KindDef, asset: AssetDef | None,
+        warned: bool,
     ) -> effects.Damage:
         if asset is None or effect not in ("strike", "killing"):
             return effects.Damage()
         v = self.values
+        potency = v[kind.potency]
         exposure = effects.Exposure(
-            v[asset.personnel], v[asset.value], v[asset.air_defence], v[asset.lethality],
-            v[asset.injury_rate], v[asset.damage_per_hit], v[asset.warned_factor],
+            v[asset.personnel], v[asset.value], v[asset.air_defence],
+            v[asset.lethality] * potency, v[asset.injury_rate] * potency,
+            v[asset.damage_per_hit], v[asset.warned_factor],
         )
         if effect == "killing":
-            return effects.killing(rng, v[success], exposure)
-        return effects.strike(rng, salvo, v[failure], exposure, warned)
+            return effects.killing(rng, v[kind.success], exposure)
+        return effects.strike(rng, salvo, v[kind.failure], exposure, warned)
 
     def _warn(
         self, state: ActorState, warned: tuple[str, ...], asset: AssetDef | None,

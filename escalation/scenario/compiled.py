@@ -40,6 +40,7 @@ class KindDef:
     salvo: Variate
     failure: int
     success: int
+    potency: int
     hostile: bool
     kinetic: bool
 

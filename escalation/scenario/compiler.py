@@ -146,6 +146,7 @@ class Compiler:
             _variate(kind.duration_hours), kind.weapon, _variate(kind.salvo),
             self.param((*path, "failure_probability"), kind.failure_probability, 0.0, 1.0),
             self.param((*path, "success_probability"), kind.success_probability, 0.0, 1.0),
+            self.param((*path, "potency"), kind.potency, 0.0),
             kind.goldstein < 0, kind.effect in KINETIC,
         )
 

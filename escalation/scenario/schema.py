@@ -149,6 +149,10 @@ class ActionKind(Model):
     salvo: Variate = Field(1.0, description="Default units per act.")
     failure_probability: Probability = Field(0.0, description="Chance each unit fails.")
     success_probability: Probability = Field(1.0, description="Chance a killing succeeds.")
+    potency: Num = Field(
+        1.0, description="Casualties per hit relative to the target's rates (a rocket does far "
+        "less than a ballistic missile).",
+    )
     description: str = ""
     source: str = Field("", description="Where the code and score come from.")
 

@@ -30,6 +30,7 @@ MAX_BYTES = 5 * 1024 * 1024  # scenario files are small; this bounds time and me
 MAX_DEPTH = 64  # deepest nesting of lists/mappings below the top-level mapping
 MAX_NODES = 1_000_000  # nodes after alias expansion; stops "billion laughs"
 MAX_PROBLEMS = 100  # stop collecting faults after this many
+_MAX_NUMBER = 100  # characters in a number; longer ones are surely not meant
 
 _STD = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL, SEQ, MAP, MERGE = (
@@ -238,9 +239,8 @@ class _Builder:
             why = ("merge keys ('<<') are not supported; write the fields out "
                    "(an alias such as *name can still reuse a whole value)")
         elif node.tag in (INT, FLOAT, BOOL, NULL) and node.value:
-            what = {INT: "a number", FLOAT: "a number", NULL: "null"}.get(node.tag)
-            what = what or f"the boolean {str(self.loader.construct_yaml_bool(node)).lower()}"
-            why = (f"key '{node.value}' is read by YAML as {what}, but keys must be "
+            what = {INT: "a number", FLOAT: "a number", BOOL: "a boolean"}.get(node.tag, "null")
+            why = (f"key '{node.value}' is read by YAML 1.1 as {what}, but keys must be "
                    f"names; quote it (\"{node.value}\":) if you meant the name")
         elif node.tag == NULL:
             why = "this key is empty; write a name before the ':'"
@@ -251,27 +251,32 @@ class _Builder:
 
     def scalar(self, node: ScalarNode, path: Path) -> Any:
         """A scalar as str/int/float/bool/None; an explicit tag must fit the value."""
-        tag, text, name = node.tag, node.value, node.tag.removeprefix(_STD)
+        tag, text = node.tag, node.value
         if tag == STR:
             return text
-        loader = self.loader
-        construct = {INT: loader.construct_yaml_int, FLOAT: loader.construct_yaml_float,
-                     BOOL: loader.construct_yaml_bool, NULL: loader.construct_yaml_null}.get(tag)
-        if construct is None:
+        if tag not in (INT, FLOAT, BOOL, NULL):
             return self.report(node, path, _bad_tag(node))
-        implicit = self.loader.resolve(ScalarNode, text, (True, False))
+        implicit = self.loader.resolve(ScalarNode, text, (True, False))  # what the text reads as
         if implicit != tag and not (tag == FLOAT and implicit == INT):
-            return self.report(node, path, f"'{text}' is not a valid {name} for tag "
-                               f"!!{name}; fix the value or remove the tag")
+            name = tag.removeprefix(_STD)
+            return self.report(node, path, f"'{text}' is not a valid {name} for tag !!{name}; "
+                               "fix the value or remove the tag")
+        if len(text) > _MAX_NUMBER:  # int() of long digit strings is slow, then refused
+            return self.report(node, path, f"the number '{text[:20]}...' is longer than "
+                               f"{_MAX_NUMBER} characters; quote it if it is meant as text")
         try:
-            return construct(node)
-        except ValueError:  # more digits than Python will convert (sys.int_info)
-            return self.report(node, path, f"the number '{text[:20]}...' is too long; "
-                               "quote it if it is meant as text")
+            value = self.loader.yaml_constructors[implicit](self.loader, node)
+            return float(value) if tag == FLOAT else value
+        except (ValueError, OverflowError):  # e.g. 0x_ matches YAML's int pattern
+            return self.report(node, path, f"'{text}' looks like a number but cannot be read "
+                               "as one; quote it if it is meant as text")
 
     def report(self, node: Node, path: Path, message: str) -> None:
         """Record a fault and carry on, so that one run reports many faults."""
-        self.problems.append(Problem(_where(self.file, node.start_mark), path, message))
+        where = _where(self.file, node.start_mark)
+        if any(p.location == where and p.message == message for p in self.problems):
+            return  # the same fault met again through an alias
+        self.problems.append(Problem(where, path, message))
         if len(self.problems) >= MAX_PROBLEMS:
             raise ScenarioError(self.problems)
 
