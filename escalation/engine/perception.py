@@ -32,14 +32,18 @@ def _revealed(count: int, stages: Stages, moment: float) -> int:
     return math.floor(count * share + 1e-9)
 
 
-def perceived_counts(
-    rng: random.Random, deaths: int, injuries: int, noise: float, bias: float,
-    inflation: float, enemy: bool,
-) -> tuple[int, int]:
-    """Counts as an outside observer believes them: scaled by a log-normal error, by its
-    bias when the victims are its enemies, plus phantom deaths its media invent."""
+def distortion(
+    rng: random.Random, noise: float, bias: float, inflation: float, enemy: bool
+) -> tuple[float, int]:
+    """How one outside observer misjudges one event: a log-normal scale error, its bias when
+    the victims are its enemies, and phantom deaths its media invent. Drawn once per event,
+    so later disclosures are misjudged consistently."""
     factor = math.exp(noise * rng.gauss(0.0, 1.0)) if noise > 0 else 1.0
     if enemy:
         factor *= bias
     phantom = poisson(rng, inflation) if enemy and inflation > 0 else 0
+    return factor, phantom
+
+
+def perceived_counts(deaths: int, injuries: int, factor: float, phantom: int) -> tuple[int, int]:
     return round(deaths * factor) + phantom, round(injuries * factor)

@@ -15,7 +15,7 @@ import simpy
 
 from escalation.engine import effects
 from escalation.engine.context import DecisionContext
-from escalation.engine.perception import disclosure_steps, perceived_counts
+from escalation.engine.perception import disclosure_steps, distortion, perceived_counts
 from escalation.engine.records import Event, Perceived
 from escalation.engine.state import ActorState, Ladder, Tension
 from escalation.engine.streams import Streams
@@ -316,16 +316,17 @@ class World:
             enemy = event.hostile and victim is not None and victim is not observer and \
                 self.ladder.hostile(d.id, victim.d.id)
             before = (0, 0)
+            factor, phantom = distortion(
+                rng, self.values[d.perception.noise], self.values[d.perception.bias],
+                self.values[d.perception.inflation], enemy,
+            ) if observer is not victim else (1.0, 0)
             for index, (after, deaths, injuries) in enumerate(steps):
                 own = (0, 0)
                 if observer is victim:
                     seen = (deaths, injuries)
                     own, before = (deaths - before[0], injuries - before[1]), seen
                 else:
-                    seen = perceived_counts(
-                        rng, deaths, injuries, self.values[d.perception.noise],
-                        self.values[d.perception.bias], self.values[d.perception.inflation], enemy,
-                    )
+                    seen = perceived_counts(deaths, injuries, factor, phantom)
                 harm = weights[0] * seen[0] + weights[1] * seen[1] + weights[2] * event.value_lost
                 perceived = Perceived(0.0, d.id, event, seen[0], seen[1], harm, index > 0)
                 self._deliver(observer, perceived, delay + after, index == 0, own)

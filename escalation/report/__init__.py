@@ -1,0 +1,1 @@
+"""Text renderings of runs for people: timelines and causal chains."""
