@@ -216,11 +216,11 @@ class World:
             self._happened(warning, kind.rung)
             host = self.actors[actor]
             rng = self.streams.get(f"decide:{actor}")
-            if asset is not None and asset.host == actor and asset.owner != actor:
-                if rng.random() < self.values[host.d.relays_warnings]:
-                    delay = draw(host.d.relay_delay, rng)
-                    heard.append(self.env.now + delay)
-                    self.env.process(self._relay(actor, asset.owner, delay, warning))
+            hosts_target = asset is not None and asset.host == actor and asset.owner != actor
+            if asset is not None and hosts_target and rng.random() < self.values[host.d.relays_warnings]:
+                delay = draw(host.d.relay_delay, rng)
+                heard.append(self.env.now + delay)
+                self.env.process(self._relay(actor, asset.owner, delay, warning))
         return sorted(heard) or None
 
     def _relay(self, host: str, owner: str, delay: float, warning: Event) -> Process:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from escalation.errors import Path
 from escalation.policies.base import Act, Compiler, Context, Policy, Response, base_args
 from escalation.policies.proportional import REACTIVE_TRIGGER
@@ -20,7 +22,7 @@ def choose_option(options: tuple[OrderDef, ...], wanted_rung: float) -> OrderDef
 
 class GraduatedEscalationPolicy(Policy):
     name = "graduated_escalation"
-    traits = {"reactive": True, "uses_force": True, "memory": False}
+    traits: ClassVar[dict[str, object]] = {"reactive": True, "uses_force": True, "memory": False}
 
     def __init__(
         self, label: str, trigger: Expression, probability: int, step: int,

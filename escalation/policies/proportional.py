@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from escalation.errors import Path
 from escalation.policies.base import Act, Compiler, Context, Policy, Response, base_args
 from escalation.scenario.compiled import OrderDef
@@ -21,7 +23,7 @@ def proportional_salvo(
 
 class ProportionalRetaliationPolicy(Policy):
     name = "proportional_retaliation"
-    traits = {"reactive": True, "uses_force": True, "memory": False}
+    traits: ClassVar[dict[str, object]] = {"reactive": True, "uses_force": True, "memory": False}
 
     def __init__(
         self, label: str, trigger: Expression, probability: int, sizes: tuple[int, int, int, int],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from escalation.errors import Path
 from escalation.policies.base import Act, Compiler, Context, Policy, Response, base_args
 from escalation.scenario.conditions import Expression
@@ -10,7 +12,7 @@ from escalation.scenario.schema_policies import PolicyBase, Rule
 
 class RulePolicy(Policy):
     name = "rule"
-    traits = {"reactive": True, "uses_force": None, "memory": False}
+    traits: ClassVar[dict[str, object]] = {"reactive": True, "uses_force": None, "memory": False}
 
     def __init__(
         self, label: str, trigger: Expression, probability: int, acts: tuple[Act, ...],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from escalation.errors import Path
 from escalation.policies.base import Act, Compiler, Context, Policy, Response, base_args
 from escalation.policies.proportional import REACTIVE_TRIGGER
@@ -12,7 +14,7 @@ from escalation.scenario.schema_policies import PolicyBase, SanctionsInsteadOfFo
 
 class SanctionsInsteadOfForcePolicy(Policy):
     name = "sanctions_instead_of_force"
-    traits = {"reactive": True, "uses_force": True, "memory": False}
+    traits: ClassVar[dict[str, object]] = {"reactive": True, "uses_force": True, "memory": False}
 
     def __init__(
         self, label: str, trigger: Expression, probability: int, threshold: int,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from escalation.errors import Path
 from escalation.policies.base import HOLD, Act, Compiler, Context, Policy, Response, base_args
 from escalation.scenario.compiled import OrderDef
@@ -11,7 +13,7 @@ from escalation.scenario.schema_policies import PolicyBase, StandDownWhenSatisfi
 
 class StandDownWhenSatisfiedPolicy(Policy):
     name = "stand_down_when_satisfied"
-    traits = {"reactive": False, "uses_force": False, "memory": True}
+    traits: ClassVar[dict[str, object]] = {"reactive": False, "uses_force": False, "memory": True}
 
     def __init__(
         self, label: str, trigger: Expression, probability: int, answers: int,

@@ -8,6 +8,8 @@ credibility toward 1, backing down moves it toward 0, by ``learning``.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from escalation.errors import Path
 from escalation.policies.base import Act, Compiler, Context, Policy, Response, base_args
 from escalation.scenario.compiled import OrderDef
@@ -24,7 +26,7 @@ def enforcement_probability(resolve: float, commitment: float) -> float:
 
 class ThreatThenEnforcePolicy(Policy):
     name = "threat_then_enforce"
-    traits = {"reactive": True, "uses_force": True, "memory": True}
+    traits: ClassVar[dict[str, object]] = {"reactive": True, "uses_force": True, "memory": True}
 
     def __init__(
         self, label: str, trigger: Expression, probability: int, issue_when: Expression,

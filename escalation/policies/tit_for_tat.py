@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from escalation.errors import Path
 from escalation.policies.base import HOLD, Act, Compiler, Context, Policy, Response, base_args
 from escalation.scenario.compiled import OrderDef
@@ -17,7 +19,7 @@ CONCILIATORY = "perceived.goldstein > 0 and not perceived.by_me and not perceive
 
 class TitForTatPolicy(Policy):
     name = "tit_for_tat"
-    traits = {"reactive": True, "uses_force": True, "memory": True}
+    traits: ClassVar[dict[str, object]] = {"reactive": True, "uses_force": True, "memory": True}
 
     def __init__(
         self, label: str, trigger: Expression, probability: int, generosity: int,

@@ -208,10 +208,7 @@ class _Parser:
         token = self.peek
         for _ in op.split():
             self.advance()
-        if op.endswith("in"):
-            result = self.membership(left, op)
-        else:
-            result = self.compare(token, left, self.sum())
+        result = self.membership(left, op) if op.endswith("in") else self.compare(token, left, self.sum())
         if self.comparison_operator() is not None:
             message = "comparisons cannot be chained: join them with 'and', as in 'a < b and b < c'"
             raise self.error(message, self.peek.start)

@@ -144,7 +144,7 @@ class Triangular(_Distribution):
         return self
 
     def sample(self, rng: random.Random) -> float:
-        return self.ppf(np.array([rng.random()])).item()  # type: ignore[no-any-return]
+        return self.ppf(np.array([rng.random()])).item()
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         low, mode, high = self.low, self.mode, self.high
@@ -202,7 +202,7 @@ class Choice(_Distribution):
         return np.cumsum(weights) / weights.sum()
 
     def sample(self, rng: random.Random) -> float:
-        return self.ppf(np.array([rng.random()])).item()  # type: ignore[no-any-return]
+        return self.ppf(np.array([rng.random()])).item()
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         index = np.searchsorted(self._cumulative(), u, side="right")

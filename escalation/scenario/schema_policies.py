@@ -114,7 +114,7 @@ class StandDownWhenSatisfied(PolicyBase):
 class Rule(PolicyBase):
     """A plain ``when``/``do`` rule."""
 
-    when: Condition = Field(description="When the rule fires.")  # type: ignore[assignment]
+    when: Condition = Field(description="When the rule fires.")
     do: Order | OrderList = Field(description="One order or a list of orders.")
     stop: bool = Field(True, description="Whether later policies are skipped once it fires.")
 

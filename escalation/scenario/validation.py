@@ -34,7 +34,7 @@ def validate_spec(doc: SourceDocument) -> ScenarioSpec | list[Problem]:
 
 
 def explain_all(error: ValidationError, doc: SourceDocument) -> list[Problem]:
-    grouped: dict[Path, list[dict[str, Any]]] = {}
+    grouped: dict[Path, list[Any]] = {}
     for item in error.errors(include_url=False):
         path = _real_path(item["loc"], doc.data, item["type"])
         grouped.setdefault(path, []).append(item)
@@ -52,9 +52,8 @@ def _real_path(loc: tuple[Any, ...], data: Any, kind: str) -> Path:
     node = data
     for index, part in enumerate(loc):
         last = index == len(loc) - 1
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        in_dict = isinstance(node, dict) and part in node
+        if in_dict or (isinstance(node, list) and isinstance(part, int) and part < len(node)):
             node = node[part]
         elif last and kind == "missing":
             pass
@@ -73,7 +72,7 @@ def _value_at(data: Any, path: Path) -> Any:
     return data
 
 
-def _best(items: list[dict[str, Any]], value: Any) -> list[dict[str, Any]]:
+def _best(items: list[Any], value: Any) -> list[Any]:
     """Of the errors several union branches gave for one value, those that fit its shape."""
     if len(items) == 1:
         return items
@@ -86,7 +85,7 @@ def _best(items: list[dict[str, Any]], value: Any) -> list[dict[str, Any]]:
     return items[:1]
 
 
-def _message(item: dict[str, Any], path: Path, data: Any) -> str:
+def _message(item: Any, path: Path, data: Any) -> str:
     kind, ctx, value = item["type"], item.get("ctx") or {}, item.get("input")
     name = str(path[-1]) if path else "document"
     if kind == "missing":
@@ -121,7 +120,7 @@ def _message(item: dict[str, Any], path: Path, data: Any) -> str:
 
 
 def _unknown_tag(tag: str, path: Path) -> str:
-    if "dist" in path or tag not in POLICY_NAMES and tag in DISTRIBUTION_NAMES:
+    if "dist" in path or (tag not in POLICY_NAMES and tag in DISTRIBUTION_NAMES):
         return f"unknown distribution '{tag}'{did_you_mean(tag, DISTRIBUTION_NAMES)}"
     return (f"unknown policy '{tag}'{did_you_mean(tag, POLICY_NAMES)}; registered policies: "
             f"{', '.join(POLICY_NAMES)}, or a rule with `when:` and `do:`")
@@ -134,7 +133,7 @@ def _allowed_fields(path: Path, data: Any) -> list[str]:
     for part in path:
         annotation = _model_of(annotation, node)
         annotation = _member_type(annotation, part)
-        node = node[part] if isinstance(node, dict | list) else None
+        node = _value_at(node, (part,))
     model = _model_of(annotation, node)
     if isinstance(model, type) and issubclass(model, BaseModel):
         return list(model.model_fields)
