@@ -6,6 +6,8 @@ import pickle
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from escalation import ScenarioError, dump_scenario, load_scenario, load_scenario_text, simulate
 
@@ -132,3 +134,31 @@ def test_scenario_pickles_and_runs_identically() -> None:
     scenario = load_scenario(ROOT / "scenarios" / "us_iran_2020.yaml")
     clone = pickle.loads(pickle.dumps(scenario))
     assert simulate(clone, seed=11).summary() == simulate(scenario, seed=11).summary()
+
+
+SEED_TEXT = (ROOT / "scenarios" / "us_iran_2020.yaml").read_text()
+SEED_LINES = SEED_TEXT.splitlines()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_loads_or_raises_scenario_error(text: str) -> None:
+    try:
+        load_scenario_text(text)
+    except ScenarioError as error:
+        assert all(p.location is None or p.location.line >= 1 for p in error.problems)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, len(SEED_LINES) - 1), min_size=1, max_size=4, unique=True),
+       st.sampled_from(["", "  x: 1", "- ", ": :", "resolve: 2", "target: nowhere", "{"]))
+def test_damaged_seed_scenario_never_crashes(lines: list[int], replacement: str) -> None:
+    damaged = list(SEED_LINES)
+    for index in lines:
+        damaged[index] = replacement
+    try:
+        scenario = load_scenario_text("\n".join(damaged), "damaged.yaml")
+    except ScenarioError as error:
+        assert all(str(p).startswith("damaged.yaml") for p in error.problems)
+    else:
+        simulate(scenario, seed=0)
