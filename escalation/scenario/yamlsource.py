@@ -26,7 +26,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from escalation.errors import Location, Path, Problem, ScenarioError
 
-MAX_BYTES = 5 * 1024 * 1024  # scenario files are small; this bounds time and memory
+MAX_BYTES = 1024 * 1024  # scenario files are small; this bounds time and memory
 MAX_DEPTH = 64  # deepest nesting of lists/mappings below the top-level mapping
 MAX_NODES = 1_000_000  # nodes after alias expansion; stops "billion laughs"
 MAX_PROBLEMS = 100  # stop collecting faults after this many
