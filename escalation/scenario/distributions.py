@@ -12,13 +12,20 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from scipy import special
 
 _FINITE = {"allow_inf_nan": False}
+
+
+def _low_not_above_high(model: Any) -> Any:
+    """Validator shared by the distributions that have a ``low`` and a ``high``."""
+    if not model.low <= model.high:
+        raise ValueError(f"low ({model.low}) must not exceed high ({model.high})")
+    return model
 
 
 class _Distribution(BaseModel):
@@ -44,9 +51,7 @@ class Uniform(_Distribution):
 
     @model_validator(mode="after")
     def _ordered(self) -> Uniform:
-        if not self.low <= self.high:
-            raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
-        return self
+        return _low_not_above_high(self)
 
     def sample(self, rng: random.Random) -> float:
         return self.low + (self.high - self.low) * rng.random()
@@ -69,9 +74,7 @@ class Normal(_Distribution):
 
     @model_validator(mode="after")
     def _ordered(self) -> Normal:
-        if not self.low <= self.high:
-            raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
-        return self
+        return _low_not_above_high(self)
 
     def sample(self, rng: random.Random) -> float:
         return min(self.high, max(self.low, rng.gauss(self.mean, self.sd)))
@@ -113,9 +116,7 @@ class Beta(_Distribution):
 
     @model_validator(mode="after")
     def _ordered(self) -> Beta:
-        if not self.low <= self.high:
-            raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
-        return self
+        return _low_not_above_high(self)
 
     def sample(self, rng: random.Random) -> float:
         return self.low + (self.high - self.low) * rng.betavariate(self.a, self.b)
