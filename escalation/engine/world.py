@@ -71,6 +71,7 @@ class World:
         for state in self.actors.values():
             env.process(self._actor(state))
         for opening in self.scenario.initial:
+            self._work(+1)  # a scripted opening still to come keeps the crisis open
             env.process(self._opening(opening))
         for accident in self.scenario.accidents:
             if self.values[accident.rate_per_day] > 0 and accident.max_occurrences > 0:
@@ -141,6 +142,7 @@ class World:
         yield self.env.timeout(opening.at_hours)
         yield from self._carry_out(self.actors[opening.actor], Act(opening.order), None,
                                    opening.id, scripted=True)
+        self._work(-1)
 
     # -- acts ------------------------------------------------------------------------
     def _carry_out(

@@ -172,7 +172,8 @@ class Poisson(_Distribution):
     def ppf(self, u: np.ndarray) -> np.ndarray:
         from scipy.stats import poisson as scipy_poisson
 
-        return np.asarray(scipy_poisson.ppf(u, self.mean), dtype=float)
+        # scipy's ppf(0) is -1; a count is never below 0
+        return np.maximum(np.asarray(scipy_poisson.ppf(u, self.mean), dtype=float), 0.0)
 
     def bounds(self) -> tuple[float, float]:
         return (0.0, math.inf)
