@@ -595,6 +595,19 @@ class TestThreatThenEnforce(PolicyContract):
         assert [e.kind for e in by(record, "a")] == ["threat"]
         assert observed_credibility(record) == "as_expected"
 
+    @pytest.mark.xfail(strict=True, reason="the threat is settled as carried out (credibility "
+                       "up, threats_carried_out + 1) when enforcement is decided, even if the "
+                       "enforcing order then lapses (no eligible target, or no stock left)")
+    def test_threat_counted_as_carried_out_has_an_enforcing_act(self) -> None:
+        text = THREAT.replace("enforce: {{action: strike, target: {{owner: b}}, salvo: 3}}",
+                              "enforce: {{action: strike, target: {{owner: b, kind: city}}}}")
+        text = text.replace("assets:\n", "assets:\n  a_city: {{owner: a, kind: city}}\n")
+        record = run(load(text.format(resolve=1, audience_cost=0.5, credibility=0.5,
+                                      learning=0.5, expected=0.5, defiance=1, expiry="")), 0)
+        assert any(e.kinetic for e in by(record, "b")), "the red line was crossed"
+        if record.threats[self.label] == "carried_out":
+            assert [e for e in record.events if e.threat == self.label], "nothing enforced it"
+
     def test_enforcement_rate_follows_resolve(self) -> None:
         kept = {
             resolve: sum(
