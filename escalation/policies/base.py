@@ -8,7 +8,7 @@ processes, and free of hidden state between runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -117,5 +117,3 @@ def base_args(
     probability = compiler.param((*path, "probability"), spec.probability, 0.0, 1.0)
     return trigger, probability
 
-
-PolicyFactory = Callable[..., Policy]

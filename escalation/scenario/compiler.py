@@ -168,9 +168,8 @@ class Compiler:
 
     def _actor(self, aid: str, actor: Actor) -> ActorDef:
         path: Path = ("actors", aid)
-        for field in ("allies",):
-            for index, other in enumerate(getattr(actor, field)):
-                self.refs.check_actor(self, other, (*path, field, index))
+        for index, ally in enumerate(actor.allies):
+            self.refs.check_actor(self, ally, (*path, "allies", index))
         if actor.sponsor is not None:
             self.refs.check_actor(self, actor.sponsor, (*path, "sponsor"))
 

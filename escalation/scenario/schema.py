@@ -23,16 +23,6 @@ from escalation.scenario.schema_orders import (
 )
 from escalation.scenario.schema_policies import PolicySpec
 
-EFFECTS = (
-    "none",
-    "threat",
-    "warning",
-    "sanctions",
-    "strike",
-    "killing",
-    "stand_down",
-    "accident",
-)
 Effect = Literal["none", "threat", "warning", "sanctions", "strike", "killing", "stand_down", "accident"]
 
 

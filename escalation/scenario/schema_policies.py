@@ -29,8 +29,10 @@ class PolicyBase(Model):
     id: Identifier | None = Field(None, description="Name used in traces and parameter paths.")
     when: Condition | None = Field(
         None,
-        description="When the policy applies. Default: a first report of a hostile act "
-        f"against this actor by someone else (`{DEFAULT_TRIGGER} and not perceived.update`).",
+        description="When the policy applies. Default for reactive policies: a first report of "
+        f"a hostile act against this actor by someone else (`{DEFAULT_TRIGGER} and not "
+        "perceived.update`; tit_for_tat also answers acts against allies); `true` for "
+        "threat_then_enforce and stand_down_when_satisfied.",
     )
     probability: Probability = Field(1.0, description="Chance the policy acts when it applies.")
 
