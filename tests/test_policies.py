@@ -14,6 +14,7 @@ running leaves the policy unchanged (all per-run memory lives in the run).
 from __future__ import annotations
 
 import dataclasses
+import math
 import pickle
 from typing import ClassVar
 
@@ -176,6 +177,9 @@ class TestProportionalRetaliation(PolicyContract):
     policy = "proportional_retaliation"
     scenario = PROPORTIONAL.format(unit_harm=1, cap=12, minimum=1, people=100, opening="strike")
 
+    def test_absurd_multiplier_fires_the_cap(self) -> None:
+        assert proportional_salvo(1e300, 1e300, 1e-9, 12, 1) == 12
+
     @given(
         harm=st.floats(0, 1e4), k=st.floats(0, 20),
         unit_harm=st.just(0.0) | st.floats(1e-9, 10),  # the compiler's least unit_harm: 1e-9
@@ -185,8 +189,9 @@ class TestProportionalRetaliation(PolicyContract):
         self, harm: float, k: float, unit_harm: float, cap: float, minimum: float
     ) -> None:
         salvo = proportional_salvo(harm, k, unit_harm, cap, minimum)
+        assert salvo == int(salvo), "salvos are whole units"
         assert salvo <= cap
-        assert salvo >= min(cap, minimum)
+        assert salvo >= min(math.floor(cap), math.ceil(minimum))
 
     @given(
         harms=st.tuples(st.floats(0, 1e4), st.floats(0, 1e4)), k=st.floats(0, 20),
@@ -245,9 +250,6 @@ class TestProportionalRetaliation(PolicyContract):
         assert record.deaths["a"] == 0
         assert by(record, "a") == []
 
-    @pytest.mark.xfail(strict=True, reason="a fractional cap is not a bound: "
-                       "proportional_salvo returns the cap itself (3.6) and the engine rounds "
-                       "the salvo to the nearest unit (4)")
     def test_fractional_cap_is_never_exceeded(self) -> None:
         record = run(capped(1, 1, 3.6, 1, people=40), 0)
         (answer,) = [e for e in by(record, "a") if e.policy == self.label]
@@ -595,9 +597,6 @@ class TestThreatThenEnforce(PolicyContract):
         assert [e.kind for e in by(record, "a")] == ["threat"]
         assert observed_credibility(record) == "as_expected"
 
-    @pytest.mark.xfail(strict=True, reason="the threat is settled as carried out (credibility "
-                       "up, threats_carried_out + 1) when enforcement is decided, even if the "
-                       "enforcing order then lapses (no eligible target, or no stock left)")
     def test_threat_counted_as_carried_out_has_an_enforcing_act(self) -> None:
         text = THREAT.replace("enforce: {{action: strike, target: {{owner: b}}, salvo: 3}}",
                               "enforce: {{action: strike, target: {{owner: b, kind: city}}}}")

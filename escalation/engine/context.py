@@ -17,7 +17,7 @@ class DecisionContext:
 
     __slots__ = ("_namespace", "me", "perceived", "world")
 
-    def __init__(self, world: World, me: ActorState, perceived: Perceived) -> None:
+    def __init__(self, world: World, me: ActorState, perceived: Perceived | None) -> None:
         self.world = world
         self.me = me
         self.perceived = perceived
@@ -53,6 +53,7 @@ class DecisionContext:
     @property
     def namespace(self) -> dict[str, object]:
         if self._namespace is None:
+            assert self.perceived is not None, "a namespace is read only while deliberating"
             self._namespace = build_namespace(self.world, self.me, self.perceived)
         return self._namespace
 

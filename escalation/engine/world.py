@@ -153,14 +153,16 @@ class World:
         rng = self.streams.get(f"effects:{me}")
         owner, asset = resolve_target(self.scenario, order, me, cause, self.sponsors, rng)
         if kind.kinetic and asset is None:
-            return  # no eligible target: the order lapses
+            self._settle(state, act, kept=False)  # no eligible target: the order lapses
+            return
         salvo = 0
         if kind.effect == "strike":
             wanted = act.salvo if act.salvo is not None else draw(order.salvo or kind.salvo, rng)
             weapon = order.weapon
             salvo = int(min(max(0.0, round(wanted)), state.stock(weapon)))
             if salvo <= 0:
-                return  # nothing left to fire
+                self._settle(state, act, kept=False)  # nothing left to fire
+                return
             if weapon in state.inventory:
                 state.inventory[weapon] -= salvo
         origin = order.origin[int(rng.random() * len(order.origin))] if order.origin else ""
@@ -180,10 +182,17 @@ class World:
             value_lost=damage.value_lost, warned=warned, goldstein=kind.goldstein,
             hostile=kind.hostile, kinetic=kind.kinetic,
             homeland=bool(asset and asset.homeland and damage.hits), cause=cause.id if cause else None,
-            policy=label, threat=act.enforces or "", scripted=scripted, note=order.note,
+            policy=label, threat=act.enforces.label if act.enforces else "", scripted=scripted,
+            note=order.note,
         )
+        self._settle(state, act, kept=True)
         self._happened(event, kind.rung)
         self._work(-1)
+
+    def _settle(self, state: ActorState, act: Act, kept: bool) -> None:
+        """Close the threat an act enforces, now that it has happened or lapsed."""
+        if act.enforces is not None:
+            act.enforces.settle(DecisionContext(self, state, None), kept)
 
     def _damage(
         self, effect: str, rng: Any, salvo: int, kind: KindDef, asset: AssetDef | None,

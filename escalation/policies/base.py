@@ -22,13 +22,22 @@ if TYPE_CHECKING:
     from escalation.scenario.schema_policies import PolicyBase
 
 
+class Settlement(Protocol):
+    """What an act that enforces a threat settles once it happens, or once it lapses."""
+
+    @property
+    def label(self) -> str: ...
+
+    def settle(self, ctx: Context, kept: bool) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Act:
     """An order to carry out now, with the salvo a policy chose and the threat it enforces."""
 
     order: OrderDef
     salvo: float | None = None
-    enforces: str | None = None
+    enforces: Settlement | None = None
 
 
 @dataclass(frozen=True, slots=True)

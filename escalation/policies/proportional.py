@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import ClassVar
 
 from escalation.errors import Path
@@ -16,9 +17,12 @@ REACTIVE_TRIGGER = f"{DEFAULT_TRIGGER} and not perceived.update"
 def proportional_salvo(
     harm: float, k: float, unit_harm: float, cap: float, minimum: float
 ) -> float:
-    """Units to fire: k × harm / unit_harm, rounded, at least ``minimum``, never above ``cap``."""
-    wanted = round(k * harm / unit_harm) if unit_harm > 0 else cap
-    return float(min(cap, max(minimum, wanted)))
+    """Whole units to fire: k × harm / unit_harm rounded, at least ``minimum`` (rounded up),
+    never above ``cap`` (rounded down, so a cap of 3.6 fires at most 3)."""
+    most = math.floor(cap)
+    raw = k * harm / unit_harm if unit_harm > 0 else math.inf
+    wanted = most if not math.isfinite(raw) or raw >= most else round(raw)
+    return float(min(most, max(math.ceil(minimum), wanted)))
 
 
 class ProportionalRetaliationPolicy(Policy):

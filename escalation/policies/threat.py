@@ -8,6 +8,7 @@ credibility toward 1, backing down moves it toward 0, by ``learning``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from escalation.errors import Path
@@ -16,7 +17,8 @@ from escalation.scenario.compiled import OrderDef
 from escalation.scenario.conditions import Expression
 from escalation.scenario.schema_policies import PolicyBase, ThreatThenEnforce
 
-PENDING, CARRIED_OUT, BACKED_DOWN, LAPSED = "pending", "carried_out", "backed_down", "lapsed"
+PENDING, ENFORCING = "pending", "enforcing"
+CARRIED_OUT, BACKED_DOWN, LAPSED = "carried_out", "backed_down", "lapsed"
 
 
 def enforcement_probability(resolve: float, commitment: float) -> float:
@@ -66,16 +68,16 @@ class ThreatThenEnforcePolicy(Policy):
         if status != PENDING:
             return None
         if self.expiry is not None and ctx.now_days - memory["issued"] > ctx.value(self.expiry):
-            self._settle(ctx, memory, LAPSED)
+            settle(ctx, self.label, LAPSED, 0.0)
             return None
         if not self.red_line.evaluate(ctx.namespace):
             return None
         resolve, commitment = ctx.namespace["own.resolve"], ctx.namespace["own.commitment"]
         assert isinstance(resolve, float) and isinstance(commitment, float)
         if ctx.rng.random() < enforcement_probability(resolve, commitment):
-            self._settle(ctx, memory, CARRIED_OUT)
-            return Response((Act(self.enforce, enforces=self.label),), True)
-        self._settle(ctx, memory, BACKED_DOWN)
+            memory["status"] = ENFORCING  # settled when the act happens, or lapses
+            return Response((Act(self.enforce, enforces=Enforcement(self.label, self.learning)),), True)
+        settle(ctx, self.label, BACKED_DOWN, ctx.value(self.learning))
         return None
 
     def _maybe_issue(self, ctx: Context, memory: dict[str, object]) -> Response | None:
@@ -87,9 +89,22 @@ class ThreatThenEnforcePolicy(Policy):
         ctx.adjust_commitment(+1.0)
         return Response((Act(self.threat),), False)
 
-    def _settle(self, ctx: Context, memory: dict[str, object], status: str) -> None:
-        memory["status"] = status
-        ctx.note_threat(self.label, status)
-        ctx.adjust_commitment(-1.0)
-        if status != LAPSED:
-            ctx.adjust_credibility(status == CARRIED_OUT, ctx.value(self.learning))
+
+@dataclass(frozen=True, slots=True)
+class Enforcement:
+    """Rides on the enforcing act: the threat counts as kept only if the act happens."""
+
+    label: str
+    learning: int
+
+    def settle(self, ctx: Context, kept: bool) -> None:
+        settle(ctx, self.label, CARRIED_OUT if kept else BACKED_DOWN, ctx.value(self.learning))
+
+
+def settle(ctx: Context, label: str, status: str, learning: float) -> None:
+    """Close a threat: record its fate, release the commitment, and move credibility."""
+    ctx.memory(label)["status"] = status
+    ctx.note_threat(label, status)
+    ctx.adjust_commitment(-1.0)
+    if status != LAPSED:
+        ctx.adjust_credibility(status == CARRIED_OUT, learning)
