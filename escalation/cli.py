@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from escalation.engine.simulate import simulate
 from escalation.errors import ScenarioError
+from escalation.montecarlo.chunk import RunFailed
 from escalation.report.trace import format_trace
 from escalation.scenario.loader import load_scenario
 from escalation.scenario.schema import ScenarioSpec
@@ -33,6 +34,32 @@ def _trace(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    from escalation.montecarlo.batch import run_batch
+
+    scenario = load_scenario(args.file)
+    results = run_batch(
+        scenario, args.runs, args.seed, workers=args.workers, backend=args.backend,
+        scheduler=args.scheduler, chunk_size=args.chunk_size, sample=args.sample,
+        keep_events=args.keep_events, until_ci=args.until_ci, fail_fast=args.fail_fast,
+        out=args.out, resume=args.resume, progress=not args.quiet,
+    )
+    print(results.format_summary())
+    if results.stopped_by == "interrupted":
+        print(f"interrupted: {len(results.runs):,} runs kept"
+              + (f" in {args.out}; finish with the same command and --resume" if args.out else ""),
+              file=sys.stderr)
+        return 130
+    if args.until_ci is not None:
+        reached = "every interval is within" if results.stopped_by == "precision" else \
+            "--runs was reached before every interval was within"
+        print(f"stopped: {reached} ±{args.until_ci}")
+    if args.out:
+        print(f"written to {args.out}/: runs.parquet"
+              + (", events.parquet" if args.keep_events else "") + ", summary.json, scenario.yaml")
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     schema = ScenarioSpec.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -50,6 +77,13 @@ def _non_negative(text: str) -> int:
     return value
 
 
+def _positive(text: str) -> int:
+    value = _non_negative(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="escalation", description="Simulate international crises from scenario files.")
@@ -63,6 +97,25 @@ def build_parser() -> argparse.ArgumentParser:
     trace.add_argument("--run", type=_non_negative, default=0,
                        help="run index within the batch (default 0)")
     trace.set_defaults(handler=_trace)
+    run = commands.add_parser("run", help="run a Monte Carlo batch and summarise it")
+    run.add_argument("file")
+    run.add_argument("--runs", type=_positive, default=1000, help="number of runs (default 1000)")
+    run.add_argument("--seed", type=_non_negative, default=0, help="batch seed (default 0)")
+    run.add_argument("--out", help="folder for runs.parquet, summary.json, ... (optional)")
+    run.add_argument("--workers", type=_positive, help="worker processes (default: all cores)")
+    run.add_argument("--backend", choices=("serial", "processes", "dask"), default="processes")
+    run.add_argument("--scheduler", help="Dask scheduler address (tcp://HOST:PORT); "
+                     "without it --backend dask starts a local cluster")
+    run.add_argument("--chunk-size", type=_positive, help="runs per task (default: automatic)")
+    run.add_argument("--sample", choices=("independent", "lhs"), default="independent",
+                     help="how uncertain parameters are drawn (lhs: Latin hypercube)")
+    run.add_argument("--keep-events", action="store_true", help="also write events.parquet")
+    run.add_argument("--until-ci", type=float, metavar="HALF_WIDTH",
+                     help="stop once every outcome's 95%% interval is within ± this")
+    run.add_argument("--fail-fast", action="store_true", help="stop at the first failing run")
+    run.add_argument("--resume", action="store_true", help="finish an interrupted batch in --out")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(handler=_run)
     schema = commands.add_parser("schema", help="print the JSON Schema of scenario files")
     schema.set_defaults(handler=_schema)
     return parser
@@ -80,6 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         count = len(error.problems)
         print(f"{count} problem{'s' if count > 1 else ''} found.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (ValueError, RunFailed) as error:  # bad options, unusable --out, --fail-fast stop
+        print(f"escalation: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 

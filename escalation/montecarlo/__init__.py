@@ -1,0 +1,1 @@
+"""Monte Carlo batches: chunks of runs on any backend, with identical results on each."""

@@ -1,0 +1,112 @@
+"""Where chunks run: in this process, in local worker processes, or on a Dask cluster.
+
+Every backend runs the same ``run_chunk`` on the same (seed, start, count), so results are
+identical whatever the backend or worker count; only speed differs. Each keeps at most a
+few chunks per worker in flight, so a stop (enough precision, Ctrl-C) wastes little work and
+memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Generator, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from itertools import islice
+from typing import Any
+
+from escalation.montecarlo.chunk import ChunkResult, run_chunk
+from escalation.montecarlo.sampling import SamplingPlan
+from escalation.scenario.compiled import Scenario
+
+BACKENDS = ("serial", "processes", "dask")
+Chunk = tuple[int, int]
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+class Job:
+    """What every chunk of one batch shares."""
+
+    def __init__(self, scenario: Scenario, seed: int, plan: SamplingPlan, keep_events: bool,
+                 fail_fast: bool) -> None:
+        self.scenario, self.seed, self.plan = scenario, seed, plan
+        self.keep_events, self.fail_fast = keep_events, fail_fast
+
+    def args(self, chunk: Chunk) -> tuple[Any, ...]:
+        return (self.seed, chunk[0], chunk[1], self.plan, self.keep_events, self.fail_fast)
+
+
+def run_serial(job: Job, chunks: Iterable[Chunk]) -> Generator[ChunkResult, None, None]:
+    for chunk in chunks:
+        yield run_chunk(job.scenario, *job.args(chunk))
+
+
+_WORKER_SCENARIO: list[Scenario] = []  # set once in each worker process by _init_worker
+
+
+def _init_worker(scenario: Scenario) -> None:
+    _WORKER_SCENARIO[:] = [scenario]
+
+
+def _worker_chunk(*args: Any) -> ChunkResult:
+    return run_chunk(_WORKER_SCENARIO[0], *args)
+
+
+def run_processes(job: Job, chunks: Iterable[Chunk], workers: int) -> Generator[ChunkResult, None, None]:
+    """Chunks on local processes; the scenario is sent to each worker once, not per chunk.
+
+    'spawn' gives each worker a fresh interpreter: no inherited threads or locks, the same
+    behaviour on every platform, and no start-method change in the parent."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(job.scenario,)) as pool:
+        try:
+            yield from _bounded(chunks, 2 * workers,
+                                lambda chunk: pool.submit(_worker_chunk, *job.args(chunk)))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _bounded(chunks: Iterable[Chunk], limit: int, submit: Any) -> Generator[ChunkResult, None, None]:
+    queue = iter(chunks)
+    pending: set[Future[ChunkResult]] = {submit(chunk) for chunk in islice(queue, limit)}
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            yield future.result()
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending.add(submit(nxt))
+
+
+def run_dask(job: Job, chunks: Iterable[Chunk], workers: int, scheduler: str | None
+             ) -> Generator[ChunkResult, None, None]:
+    """Chunks as Dask tasks: on the cluster at ``scheduler``, or on a local cluster started
+    (and stopped) here. The scenario is scattered to every worker once."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None if scheduler else LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    client = Client(scheduler or cluster)
+    try:
+        scenario = client.scatter(job.scenario, broadcast=True)
+        queue = iter(chunks)
+
+        def submit(chunk: Chunk) -> Any:
+            return client.submit(run_chunk, scenario, *job.args(chunk), pure=False)
+
+        futures = [submit(chunk) for chunk in islice(queue, 2 * workers)]
+        running = as_completed(futures)
+        for future in running:
+            result = future.result()
+            nxt = next(queue, None)
+            if nxt is not None:
+                running.add(submit(nxt))
+            yield result
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

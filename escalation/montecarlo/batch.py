@@ -1,0 +1,186 @@
+"""``run_batch``: many runs of a scenario, in chunks, on any backend, resumable.
+
+The batch is a fixed list of chunks of run indices. Backends return chunks in any order; the
+batch keeps them by start index, so the final tables are the same whatever ran where. With
+``until_ci`` the batch stops at the first *prefix* of chunks whose outcome intervals are all
+narrow enough (never at whatever happened to finish first), which keeps it deterministic.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections import Counter
+from collections.abc import Generator
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from escalation import __version__
+from escalation.montecarlo.backends import (
+    BACKENDS,
+    Chunk,
+    Job,
+    default_workers,
+    run_dask,
+    run_processes,
+    run_serial,
+)
+from escalation.montecarlo.chunk import FAILED, ChunkResult
+from escalation.montecarlo.results import Results
+from escalation.montecarlo.sampling import SamplingPlan
+from escalation.montecarlo.stats import widest_half_width
+from escalation.montecarlo.storage import BatchFolder, content_hash, scenario_bytes, table_of
+from escalation.scenario.compiled import Scenario
+from escalation.scenario.loader import dump_scenario
+
+
+def plan_chunks(runs: int, chunk_size: int) -> list[Chunk]:
+    return [(start, min(chunk_size, runs - start)) for start in range(0, runs, chunk_size)]
+
+
+def default_chunk_size(runs: int, workers: int) -> int:
+    """Thousands of runs per task (little overhead), yet several tasks per worker."""
+    return max(100, min(5000, math.ceil(runs / max(1, 4 * workers))))
+
+
+def run_batch(
+    scenario: Scenario, runs: int, seed: int = 0, *, workers: int | None = None,
+    backend: str = "processes", scheduler: str | None = None, chunk_size: int | None = None,
+    sample: str = "independent", keep_events: bool = False, until_ci: float | None = None,
+    fail_fast: bool = False, out: str | os.PathLike[str] | None = None, resume: bool = False,
+    progress: bool = True,
+) -> Results:
+    """Run ``runs`` runs (0 .. runs-1) of ``scenario`` with root ``seed``.
+
+    Identical results for every ``backend`` ("serial", "processes", "dask") and worker count.
+    ``out`` writes chunk files as they finish and the final tables; ``resume`` finishes a
+    batch interrupted in that folder. ``until_ci`` stops early once every outcome's 95%
+    interval is within ± that value. Ctrl-C returns the runs finished so far.
+    """
+    _check(runs, seed, backend, until_ci)
+    workers = 1 if backend == "serial" else (workers or default_workers())
+    size = chunk_size or default_chunk_size(runs, workers)
+    plan = SamplingPlan(sample, runs if sample == "lhs" else 0)
+    source = scenario_bytes(scenario.source, dump_scenario(scenario))
+    manifest = {"scenario": scenario.name, "scenario_sha256": content_hash(source), "seed": seed,
+                "runs": runs, "chunk_size": size, "sample": sample, "keep_events": keep_events,
+                "until_ci": until_ci, "version": __version__}
+    folder = BatchFolder(out, manifest, resume) if out is not None else None
+    chunks = plan_chunks(runs, size)
+    tables: dict[int, tuple[pa.Table, pa.Table | None]] = {}
+    counts: dict[int, Counter[str]] = {}
+    for start in sorted(folder.done()) if folder else ():
+        tables[start] = folder.load(start, keep_events)  # type: ignore[union-attr]
+        counts[start] = Counter(tables[start][0].column("outcome").to_pylist())
+    todo = [chunk for chunk in chunks if chunk[0] not in tables]
+    job = Job(scenario, seed, plan, keep_events, fail_fast)
+    stopped_by = "runs"
+    bar = _progress(runs, sum(c[1] for c in chunks if c[0] in tables), progress)
+    stream = _execute(job, todo, backend, workers, scheduler)
+    try:
+        for result in stream:
+            if folder is not None:
+                folder.save(result)
+            tables[result.start] = _tables(result)
+            counts[result.start] = Counter(result.runs["outcome"])
+            bar.update(len(result.runs["run"]))
+            if until_ci is not None and _precise(chunks, counts, until_ci, scenario):
+                stopped_by = "precision"
+                break
+    except KeyboardInterrupt:
+        stopped_by = "interrupted"
+    finally:
+        stream.close()
+        bar.close()
+    kept = _prefix(chunks, tables) if stopped_by == "precision" else sorted(tables)
+    if stopped_by == "precision":
+        kept = kept[:_first_precise(chunks, counts, until_ci or 0.0, scenario)]
+    results = _collect(scenario, seed, runs, kept, tables, keep_events, stopped_by, manifest)
+    if folder is not None and stopped_by != "interrupted":
+        folder.finish(results.runs, results.events, results.report(), source)
+    return results
+
+
+def _check(runs: int, seed: int, backend: str, until_ci: float | None) -> None:
+    if runs <= 0:
+        raise ValueError(f"runs must be positive, got {runs}")
+    if seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed}")
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend '{backend}'; use one of {', '.join(BACKENDS)}")
+    if until_ci is not None and not 0 < until_ci < 0.5:
+        raise ValueError(f"until_ci is a half-width between 0 and 0.5, got {until_ci}")
+
+
+def _execute(job: Job, chunks: list[Chunk], backend: str, workers: int, scheduler: str | None
+             ) -> Generator[ChunkResult, None, None]:
+    if backend == "serial" or not chunks:
+        return run_serial(job, chunks)
+    if backend == "processes":
+        return run_processes(job, chunks, workers)
+    return run_dask(job, chunks, workers, scheduler)
+
+
+def _tables(result: ChunkResult) -> tuple[pa.Table, pa.Table | None]:
+    return table_of(result.runs), table_of(result.events) if result.events is not None else None
+
+
+def _prefix(chunks: list[Chunk], tables: dict[int, Any]) -> list[int]:
+    """Start indices of the chunks finished without a gap from the first."""
+    starts = []
+    for start, _ in chunks:
+        if start not in tables:
+            break
+        starts.append(start)
+    return starts
+
+
+def _first_precise(chunks: list[Chunk], counts: dict[int, Counter[str]], target: float,
+                   scenario: Scenario) -> int:
+    """How many leading chunks it takes for every outcome interval to be narrow enough."""
+    total: Counter[str] = Counter()
+    for index, (start, _) in enumerate(chunks):
+        if start not in counts:
+            break
+        total.update(counts[start])
+        if _narrow(total, target, scenario):
+            return index + 1
+    return len(chunks)
+
+
+def _precise(chunks: list[Chunk], counts: dict[int, Counter[str]], target: float,
+             scenario: Scenario) -> bool:
+    return _first_precise(chunks, counts, target, scenario) <= len(_prefix(chunks, counts))
+
+
+def _narrow(total: Counter[str], target: float, scenario: Scenario) -> bool:
+    done = sum(n for outcome, n in total.items() if outcome != FAILED)
+    outcomes = {name: total.get(name, 0) for name in scenario.outcome_ids}
+    return done > 0 and widest_half_width(outcomes, done) <= target
+
+
+def _collect(scenario: Scenario, seed: int, runs: int, starts: list[int],
+             tables: dict[int, tuple[pa.Table, pa.Table | None]], keep_events: bool,
+             stopped_by: str, manifest: dict[str, Any]) -> Results:
+    run_tables = [tables[s][0] for s in starts]
+    frame = (pa.concat_tables(run_tables, promote_options="permissive").to_pandas()
+             if run_tables else pd.DataFrame({"run": [], "outcome": []}))
+    events = None
+    if keep_events:
+        event_tables = [t for s in starts if (t := tables[s][1]) is not None]
+        events = (pa.concat_tables(event_tables, promote_options="permissive").to_pandas()
+                  if event_tables else pd.DataFrame())
+    for column in ("outcome", "ended_by"):
+        if column in frame:
+            frame[column] = frame[column].astype(str)
+    return Results(scenario.name, seed, scenario.outcome_ids, frame.reset_index(drop=True),
+                   events, stopped_by, runs, {"manifest": manifest})
+
+
+def _progress(total: int, initial: int, enabled: bool) -> Any:
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=initial, unit="run", disable=not enabled, smoothing=0.1,
+                dynamic_ncols=True)

@@ -1,0 +1,108 @@
+"""A batch's results: one row per run (and per event when kept), and their summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from escalation.montecarlo.chunk import FAILED
+from escalation.montecarlo.stats import wilson
+
+
+@dataclass
+class Results:
+    """Runs as a DataFrame (``runs``), events when kept (``events``), and ``summary()``."""
+
+    scenario: str
+    seed: int
+    outcome_ids: tuple[str, ...]
+    runs: pd.DataFrame
+    events: pd.DataFrame | None = None
+    stopped_by: str = "runs"
+    requested: int = 0
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def completed(self) -> pd.DataFrame:
+        return self.runs[self.runs["outcome"] != FAILED]
+
+    @property
+    def failures(self) -> int:
+        return int((self.runs["outcome"] == FAILED).sum())
+
+    def summary(self) -> pd.DataFrame:
+        """Each outcome class: runs, probability and its 95% Wilson interval."""
+        done = self.completed
+        total = len(done)
+        counts = done["outcome"].astype(str).value_counts()
+        names = list(self.outcome_ids) + sorted(set(counts.index) - set(self.outcome_ids))
+        rows = []
+        for name in names:
+            hits = int(counts.get(name, 0))
+            low, high = wilson(hits, total)
+            rows.append({"outcome": name, "runs": hits,
+                         "probability": hits / total if total else float("nan"),
+                         "ci_low": low, "ci_high": high})
+        return pd.DataFrame(rows).set_index("outcome")
+
+    def report(self) -> dict[str, Any]:
+        """Everything ``summary.json`` holds: outcomes, durations, deaths, threats, failures."""
+        done = self.completed
+        total = len(done)
+        threats = {}
+        for column in (c for c in done.columns if c.startswith("threat.")):
+            status = done[column].astype(str)
+            kept = int((status == "carried_out").sum())
+            issued = int((status != "not_issued").sum())
+            low, high = wilson(kept, total)
+            threats[column[7:]] = {"issued": issued, "carried_out": kept,
+                                   "share_carried_out": kept / total if total else None,
+                                   "ci_low": low, "ci_high": high}
+        return {
+            **self.meta,
+            "scenario": self.scenario, "seed": self.seed, "runs": len(self.runs),
+            "requested": self.requested, "completed": total, "failed": self.failures,
+            "stopped_by": self.stopped_by,
+            "outcomes": self.summary().reset_index().to_dict(orient="records"),
+            "duration_days": _spread(done["duration_days"]),
+            "deaths": {c[7:]: _spread(done[c]) for c in done.columns if c.startswith("deaths.")},
+            "threats": threats,
+        }
+
+    def format_summary(self) -> str:
+        """The summary as a plain-text table, for terminals and logs."""
+        report = self.report()
+        lines = [f"{self.scenario}: {report['completed']:,} runs (seed {self.seed}"
+                 f"{', stopped by ' + self.stopped_by if self.stopped_by != 'runs' else ''})"]
+        if report["failed"]:
+            lines.append(f"  {report['failed']} runs failed (see the 'error' column); "
+                         "replay one with: escalation trace FILE --seed SEED --run RUN")
+        lines.append(f"  {'outcome':<22} {'runs':>8} {'probability':>11}   95% interval")
+        for row in report["outcomes"]:
+            lines.append(f"  {row['outcome']:<22} {row['runs']:>8,} {row['probability']:>11.3f}"
+                         f"   [{row['ci_low']:.3f}, {row['ci_high']:.3f}]")
+        d = report["duration_days"]
+        lines.append(f"  duration (days): median {d['median']:.1f}, 90% range "
+                     f"[{d['p05']:.1f}, {d['p95']:.1f}]")
+        for side, s in report["deaths"].items():
+            if s["max"] > 0:
+                lines.append(f"  deaths {side:<20} median {s['median']:.0f}, mean {s['mean']:.1f},"
+                             f" 90% range [{s['p05']:.0f}, {s['p95']:.0f}]")
+        for label, t in report["threats"].items():
+            lines.append(f"  threat {label:<30} issued in {t['issued']:,}, carried out in "
+                         f"{t['share_carried_out']:.1%} of runs [{t['ci_low']:.1%}, {t['ci_high']:.1%}]")
+        return "\n".join(lines)
+
+
+def _spread(values: pd.Series) -> dict[str, float]:
+    data = values.to_numpy(dtype=float)
+    data = data[~np.isnan(data)]
+    if data.size == 0:
+        return {"mean": float("nan"), "median": float("nan"), "p05": float("nan"),
+                "p95": float("nan"), "max": float("nan")}
+    p05, median, p95 = np.percentile(data, [5, 50, 95])
+    return {"mean": float(data.mean()), "median": float(median), "p05": float(p05),
+            "p95": float(p95), "max": float(data.max())}

@@ -1,0 +1,49 @@
+"""How a batch draws its uncertain parameters: independently, or by Latin hypercube.
+
+Both start from the uniforms each run draws from its own parameter stream, so a run's draws
+never depend on which chunk or worker runs it. Latin hypercube sampling adds, per dimension, a
+permutation of the batch's N strata: u = (stratum + own uniform) / N, which puts exactly one
+run in each 1/N slice of every parameter's range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from escalation.engine.simulate import sample_uniforms
+from escalation.engine.streams import Streams, run_seeds
+from escalation.scenario.compiled import Scenario
+
+METHODS = ("independent", "lhs")
+
+
+@dataclass(frozen=True)
+class SamplingPlan:
+    method: str = "independent"
+    design_size: int = 0  # N, the batch's number of runs (Latin hypercube only)
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ValueError(f"unknown sampling method '{self.method}'; use one of {METHODS}")
+        if self.method == "lhs" and self.design_size <= 0:
+            raise ValueError("a Latin hypercube needs the batch size (design_size > 0)")
+
+    def values(self, scenario: Scenario, seed: int, start: int, count: int) -> np.ndarray | None:
+        """Parameter vectors for runs start..start+count-1, or None: each run draws its own."""
+        dims = len(scenario.parameters.uncertain)
+        if self.method == "independent" or dims == 0:
+            return None
+        own = np.array([sample_uniforms(scenario, Streams(int(s)))
+                        for s in run_seeds(seed, start, count)]).reshape(count, dims)
+        strata = _strata(seed, self.design_size, dims)[start:start + count]
+        return scenario.parameters.values_from_uniforms((strata + own) / self.design_size)
+
+
+@lru_cache(maxsize=2)
+def _strata(seed: int, size: int, dims: int) -> np.ndarray:
+    """One permutation of 0..N-1 per dimension, fixed by the batch seed (cached per worker)."""
+    generator = np.random.Generator(np.random.PCG64([seed, 0x1A7E5]))
+    return np.stack([generator.permutation(size) for _ in range(dims)], axis=1).astype(float)

@@ -1,0 +1,99 @@
+"""A batch's folder: chunk files written as they finish, then the final tables.
+
+Chunks are written atomically (to a temporary name, then renamed), so an interrupted batch
+leaves only whole chunks behind, and ``--resume`` reruns exactly the missing ones. A manifest
+pins what the folder was made with, so a resume cannot mix two different batches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from escalation.montecarlo.chunk import ChunkResult
+
+MANIFEST = "batch.json"
+
+
+class BatchFolderError(ValueError):
+    """The output folder cannot be used for this batch (says why and what to do)."""
+
+
+def table_of(columns: dict[str, list[Any]]) -> pa.Table:
+    """Typed columns: repeated strings dictionary-encoded, numbers as numbers."""
+    arrays = {}
+    for name, values in columns.items():
+        array = pa.array(values, type=pa.uint64() if name == "run_seed" else None)
+        if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+            array = array.dictionary_encode()
+        arrays[name] = array
+    return pa.table(arrays)
+
+
+def scenario_bytes(source: str, fallback: str) -> bytes:
+    path = Path(source)
+    return path.read_bytes() if path.is_file() else fallback.encode("utf-8")
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class BatchFolder:
+    def __init__(self, root: str | os.PathLike[str], manifest: dict[str, Any], resume: bool) -> None:
+        self.root = Path(root)
+        self.chunks = self.root / "chunks"
+        existing = self.root / MANIFEST
+        if existing.exists():
+            found = json.loads(existing.read_text())
+            if not resume:
+                raise BatchFolderError(
+                    f"{self.root} already holds a batch; pass --resume to finish it, or choose "
+                    "another --out")
+            mismatched = [k for k in manifest if found.get(k) != manifest[k]]
+            if mismatched:
+                raise BatchFolderError(
+                    f"{self.root} holds a different batch (differs in {', '.join(mismatched)}); "
+                    "resume with the same scenario and options, or choose another --out")
+        self.chunks.mkdir(parents=True, exist_ok=True)
+        _atomic_write(existing, json.dumps(manifest, indent=2, sort_keys=True).encode())
+
+    def done(self) -> set[int]:
+        return {int(p.name[5:14]) for p in self.chunks.glob("runs-*.parquet")}
+
+    def save(self, result: ChunkResult) -> None:
+        if result.events is not None:
+            self._write(f"events-{result.start:09d}.parquet", table_of(result.events))
+        self._write(f"runs-{result.start:09d}.parquet", table_of(result.runs))
+
+    def load(self, start: int, events: bool) -> tuple[pa.Table, pa.Table | None]:
+        runs = pq.read_table(self.chunks / f"runs-{start:09d}.parquet")
+        path = self.chunks / f"events-{start:09d}.parquet"
+        return runs, (pq.read_table(path) if events and path.exists() else None)
+
+    def _write(self, name: str, table: pa.Table) -> None:
+        temporary = self.chunks / f".{name}.tmp"
+        pq.write_table(table, temporary)
+        os.replace(temporary, self.chunks / name)
+
+    def finish(self, runs: pd.DataFrame, events: pd.DataFrame | None, summary: dict[str, Any],
+               scenario_file: bytes) -> None:
+        runs.to_parquet(self.root / "runs.parquet", index=False)
+        if events is not None:
+            events.to_parquet(self.root / "events.parquet", index=False)
+        _atomic_write(self.root / "scenario.yaml", scenario_file)
+        _atomic_write(self.root / "summary.json",
+                      json.dumps(summary, indent=2, sort_keys=True, default=float).encode())
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
