@@ -1,8 +1,11 @@
 """escalation: Monte Carlo discrete-event simulation of international crises."""
 
+from escalation._version import __version__
 from escalation.engine.records import Event, Perceived, RunRecord
 from escalation.engine.simulate import simulate
 from escalation.errors import Problem, ScenarioError
+from escalation.montecarlo.batch import run_batch
+from escalation.montecarlo.results import Results
 from escalation.scenario.compiled import Scenario
 from escalation.scenario.loader import (
     dump_scenario,
@@ -11,11 +14,11 @@ from escalation.scenario.loader import (
     scenario_from_dict,
 )
 
-__version__ = "0.1.0"
 __all__ = [
     "Event",
     "Perceived",
     "Problem",
+    "Results",
     "RunRecord",
     "Scenario",
     "ScenarioError",
@@ -23,6 +26,7 @@ __all__ = [
     "dump_scenario",
     "load_scenario",
     "load_scenario_text",
+    "run_batch",
     "scenario_from_dict",
     "simulate",
 ]

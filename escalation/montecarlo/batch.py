@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from escalation import __version__
+from escalation._version import __version__
 from escalation.montecarlo.backends import (
     BACKENDS,
     Chunk,
