@@ -46,7 +46,7 @@ def _run(args: argparse.Namespace) -> int:
     )
     print(results.format_summary())
     if results.stopped_by == "interrupted":
-        print(f"interrupted: {len(results.runs):,} runs kept"
+        print(f"interrupted (Ctrl-C or a lost worker): {len(results.runs):,} runs kept"
               + (f" in {args.out}; finish with the same command and --resume" if args.out else ""),
               file=sys.stderr)
         return 130

@@ -12,6 +12,7 @@ import math
 import os
 from collections import Counter
 from collections.abc import Generator
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 import pandas as pd
@@ -89,7 +90,7 @@ def run_batch(
             if until_ci is not None and _precise(chunks, counts, until_ci, scenario):
                 stopped_by = "precision"
                 break
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, BrokenProcessPool):  # Ctrl-C, or a worker was killed
         stopped_by = "interrupted"
     finally:
         stream.close()
