@@ -165,19 +165,27 @@ def _narrow(total: Counter[str], target: float, scenario: Scenario) -> bool:
 def _collect(scenario: Scenario, seed: int, runs: int, starts: list[int],
              tables: dict[int, tuple[pa.Table, pa.Table | None]], keep_events: bool,
              stopped_by: str, manifest: dict[str, Any]) -> Results:
-    run_tables = [tables[s][0] for s in starts]
-    frame = (pa.concat_tables(run_tables, promote_options="permissive").to_pandas()
-             if run_tables else pd.DataFrame({"run": [], "outcome": []}))
-    events = None
-    if keep_events:
-        event_tables = [t for s in starts if (t := tables[s][1]) is not None]
-        events = (pa.concat_tables(event_tables, promote_options="permissive").to_pandas()
-                  if event_tables else pd.DataFrame())
-    for column in ("outcome", "ended_by"):
-        if column in frame:
-            frame[column] = frame[column].astype(str)
-    return Results(scenario.name, seed, scenario.outcome_ids, frame.reset_index(drop=True),
-                   events, stopped_by, runs, {"manifest": manifest})
+    """One table from the chunks, consuming them so a million runs are not held twice."""
+    parts = [tables.pop(s) for s in starts]
+    tables.clear()
+    frame = _frame([runs_table for runs_table, _ in parts]) if parts else \
+        pd.DataFrame({"run": [], "outcome": []})
+    events = _frame([e for _, e in parts if e is not None]) if keep_events else None
+    return Results(scenario.name, seed, scenario.outcome_ids, frame, events, stopped_by, runs,
+                   {"manifest": manifest})
+
+
+def _frame(parts: list[pa.Table]) -> pd.DataFrame:
+    if not parts:
+        return pd.DataFrame()
+    table = pa.concat_tables(parts, promote_options="permissive")
+    parts.clear()
+    frame = table.to_pandas(self_destruct=True, split_blocks=True)
+    for column in frame.columns:  # categories in a fixed order, whatever the chunking
+        if isinstance(frame[column].dtype, pd.CategoricalDtype):
+            frame[column] = frame[column].cat.reorder_categories(
+                sorted(frame[column].cat.categories))
+    return frame
 
 
 def _progress(total: int, initial: int, enabled: bool) -> Any:

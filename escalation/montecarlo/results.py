@@ -27,7 +27,8 @@ class Results:
 
     @property
     def completed(self) -> pd.DataFrame:
-        return self.runs[self.runs["outcome"] != FAILED]
+        failed = self.runs["outcome"] == FAILED
+        return self.runs[~failed] if failed.any() else self.runs
 
     @property
     def failures(self) -> int:
