@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
+from escalation.engine.namespace_view import PerceptionView
 from escalation.engine.records import Perceived
 from escalation.engine.state import ActorState
 
@@ -13,7 +14,7 @@ if TYPE_CHECKING:
 
 
 class DecisionContext:
-    """One actor deliberating on one perception; the namespace is built on first use."""
+    """One actor deliberating on one perception; names are computed as conditions read them."""
 
     __slots__ = ("_namespace", "me", "perceived", "world")
 
@@ -21,7 +22,7 @@ class DecisionContext:
         self.world = world
         self.me = me
         self.perceived = perceived
-        self._namespace: dict[str, object] | None = None
+        self._namespace: PerceptionView | None = None
 
     @property
     def rng(self) -> random.Random:
@@ -54,41 +55,5 @@ class DecisionContext:
     def namespace(self) -> dict[str, object]:
         if self._namespace is None:
             assert self.perceived is not None, "a namespace is read only while deliberating"
-            self._namespace = build_namespace(self.world, self.me, self.perceived)
+            self._namespace = PerceptionView(self.world, self.me, self.perceived)
         return self._namespace
-
-
-def build_namespace(world: World, me: ActorState, p: Perceived) -> dict[str, object]:
-    """Every name of ``model.namespace.policy_names``, valued for this deliberation."""
-    e, d, v = p.event, me.d, world.values
-    scenario = world.scenario
-    asset = scenario.assets.get(e.asset) if e.asset else None
-    ns: dict[str, object] = {
-        "perceived.kind": e.kind, "perceived.effect": e.effect, "perceived.actor": e.actor,
-        "perceived.sponsor": world.sponsors.get(e.actor, ""), "perceived.target": e.target,
-        "perceived.asset": e.asset, "perceived.asset_kind": asset.kind if asset else "",
-        "perceived.host": e.host, "perceived.origin_host": e.origin_host,
-        "perceived.deaths": float(p.deaths), "perceived.injuries": float(p.injuries),
-        "perceived.harm": p.harm, "perceived.value_lost": e.value_lost,
-        "perceived.rung": float(e.rung), "perceived.goldstein": e.goldstein,
-        "perceived.salvo": float(e.salvo), "perceived.hits": float(e.hits),
-        "perceived.hostile": e.hostile, "perceived.kinetic": e.kinetic,
-        "perceived.homeland": e.homeland, "perceived.against_me": e.target == d.id,
-        "perceived.against_ally": e.target in d.allies, "perceived.by_me": e.actor == d.id,
-        "perceived.by_ally": e.actor in d.allies, "perceived.update": p.update,
-        "own.credibility": me.credibility, "own.resolve": v[d.resolve],
-        "own.risk_tolerance": v[d.risk_tolerance], "own.audience_cost": v[d.audience_cost],
-        "own.commitment": me.commitment, "own.responses": float(me.responses),
-        "own.hostile_acts": float(me.hostile_acts), "own.stood_down": me.stood_down,
-        "own.deaths_suffered": float(me.deaths_suffered),
-        "own.injuries_suffered": float(me.injuries_suffered),
-        "tension": world.tension.at(world.env.now), "time": world.env.now / 24.0,
-        "max_rung": float(world.ladder.top), "pair_rung": float(world.ladder.between(d.id, e.actor)),
-    }
-    ns["alert"] = ns["tension"] >= v[scenario.tension.alert_threshold]  # type: ignore[operator]
-    for item in scenario.inventory_items:
-        ns[f"own.inventory.{item}"] = me.stock(item)
-    for other in world.actors.values():
-        ns[f"actors.{other.d.id}.credibility"] = other.credibility
-        ns[f"actors.{other.d.id}.stood_down"] = other.stood_down
-    return ns

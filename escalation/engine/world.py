@@ -38,6 +38,14 @@ Process = Generator[simpy.Event, Any, None]
 class World:
     """The mutable world of one run. Build, ``run()``, then read ``tally`` and ``events``."""
 
+    scenario: Scenario
+    values: list[float]
+    env: simpy.Environment
+    actors: dict[str, ActorState]
+    sponsors: dict[str, str]
+    ladder: Ladder
+    tension: Tension
+
     def __init__(
         self, scenario: Scenario, values: list[float], streams: Streams, keep_events: bool
     ) -> None:

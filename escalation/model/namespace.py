@@ -1,7 +1,7 @@
 """The names conditions may read, with their types.
 
 Policies read what their actor perceives and its own state; outcome classes read a run's
-summary. The engine fills namespaces with exactly these names (a test holds it to that), so a
+summary. The engine provides exactly these names (tests/test_namespace.py holds it to that), so a
 condition that type-checks at load time cannot fail for want of a name during a run.
 """
 
