@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 from escalation.engine.simulate import simulate
 from escalation.errors import ScenarioError
-from escalation.montecarlo.chunk import RunFailed
 from escalation.report.trace import format_trace
 from escalation.scenario.loader import load_scenario
 from escalation.scenario.schema import ScenarioSpec
@@ -134,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         count = len(error.problems)
         print(f"{count} problem{'s' if count > 1 else ''} found.", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (ValueError, RunFailed) as error:  # bad options, unusable --out, --fail-fast stop
+    except (ValueError, RuntimeError) as error:  # bad options or --out, --fail-fast, dead workers
         print(f"escalation: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
 

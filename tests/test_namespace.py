@@ -52,3 +52,18 @@ def test_an_undeclared_name_is_a_key_error() -> None:
     namespace, _ = view()
     with pytest.raises(KeyError):
         namespace["perceived.nothing"]
+
+
+def test_every_summary_name_has_a_value_of_its_type() -> None:
+    from escalation.model.namespace import summary_names
+
+    namespace, _ = view()
+    world = namespace.world
+    summary = world.tally.namespace(world)
+    for name, kind in summary_names(list(world.actors)).items():
+        value = summary[name]
+        assert isinstance(value, PYTHON_TYPES[kind]), (name, value)
+        if kind is ValueType.NUMBER:
+            assert not isinstance(value, bool), name
+    with pytest.raises(KeyError):
+        summary["deaths_total"]

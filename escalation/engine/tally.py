@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from escalation.engine.records import Event
@@ -58,28 +59,9 @@ class Tally:
         self.threats_carried_out += status == "carried_out"
         self.threats_backed_down += status == "backed_down"
 
-    def namespace(self, world: World) -> dict[str, object]:
-        now = world.env.now
-        ns: dict[str, object] = {
-            "ended_by": self.ended_by, "duration_days": now / 24.0,
-            "max_rung": float(world.ladder.top), "max_tension": world.tension.peak,
-            "tension": world.tension.at(now), "hostile_acts": float(self.hostile_acts),
-            "kinetic_acts": float(self.kinetic_acts),
-            "kinetic_responses": float(self.kinetic_responses),
-            "stand_downs": float(self.stand_downs), "threats_made": float(self.threats_made),
-            "threats_carried_out": float(self.threats_carried_out),
-            "threats_backed_down": float(self.threats_backed_down),
-            "homeland_strikes": float(self.homeland_strikes),
-            "accident_deaths": float(self.accident_deaths),
-            "deaths.total": float(sum(self.deaths.values())),
-            "injuries.total": float(sum(self.injuries.values())),
-        }
-        for actor_id, state in world.actors.items():
-            ns[f"deaths.{actor_id}"] = float(self.deaths[actor_id])
-            ns[f"injuries.{actor_id}"] = float(self.injuries[actor_id])
-            ns[f"responses.{actor_id}"] = float(state.responses)
-            ns[f"stood_down.{actor_id}"] = state.stood_down
-        return ns
+    def namespace(self, world: World) -> SummaryView:
+        """The run's summary as outcome conditions read it, computed name by name."""
+        return SummaryView(self, world)
 
     def terminal(self, world: World) -> str | None:
         """The first terminal outcome that now holds, if any."""
@@ -99,3 +81,46 @@ class Tally:
             if outcome.condition.evaluate(ns):
                 return outcome.id
         return UNCLASSIFIED
+
+
+class SummaryView(dict[str, object]):
+    """A dict of summary names filled on lookup: terminal outcomes are checked after every
+    event, and each reads only a few of the names."""
+
+    __slots__ = ("tally", "world")
+    tally: Tally
+    world: World
+
+    def __init__(self, tally: Tally, world: World) -> None:
+        super().__init__()
+        self.tally, self.world = tally, world
+
+    def __missing__(self, name: str) -> object:
+        tally, world = self.tally, self.world
+        getter = _SUMMARY.get(name)
+        if getter is not None:
+            value = getter(tally, world)
+        else:
+            kind, _, actor = name.partition(".")
+            if kind in ("deaths", "injuries"):
+                value = float(getattr(tally, kind)[actor]) if actor != "total" else \
+                    float(sum(getattr(tally, kind).values()))
+            elif kind in ("responses", "stood_down") and actor in world.actors:
+                state = world.actors[actor]
+                value = float(state.responses) if kind == "responses" else state.stood_down
+            else:
+                raise KeyError(name)
+        self[name] = value
+        return value
+
+
+_SUMMARY: dict[str, Callable[[Tally, World], object]] = {
+    "ended_by": lambda t, w: t.ended_by,
+    "duration_days": lambda t, w: w.env.now / 24.0,
+    "max_rung": lambda t, w: float(w.ladder.top),
+    "max_tension": lambda t, w: w.tension.peak,
+    "tension": lambda t, w: w.tension.at(w.env.now),
+    **{name: (lambda attribute: lambda t, w: float(getattr(t, attribute)))(name) for name in (
+        "hostile_acts", "kinetic_acts", "kinetic_responses", "stand_downs", "threats_made",
+        "threats_carried_out", "threats_backed_down", "homeland_strikes", "accident_deaths")},
+}

@@ -90,7 +90,14 @@ def run_batch(
             if until_ci is not None and _precise(chunks, counts, until_ci, scenario):
                 stopped_by = "precision"
                 break
-    except (KeyboardInterrupt, BrokenProcessPool):  # Ctrl-C, or a worker was killed
+    except KeyboardInterrupt:
+        stopped_by = "interrupted"
+    except BrokenProcessPool as error:  # a worker died: keep what finished, if anything did
+        if len(tables) == len(chunks) - len(todo):
+            raise RuntimeError(
+                "the worker processes died before finishing any chunk (out of memory, killed, "
+                "or a script whose main module cannot be imported by 'spawn' workers); "
+                "try --backend serial to see the error") from error
         stopped_by = "interrupted"
     finally:
         stream.close()
