@@ -41,9 +41,10 @@ def plan_chunks(runs: int, chunk_size: int) -> list[Chunk]:
     return [(start, min(chunk_size, runs - start)) for start in range(0, runs, chunk_size)]
 
 
-def default_chunk_size(runs: int, workers: int) -> int:
-    """Thousands of runs per task (little overhead), yet several tasks per worker."""
-    return max(100, min(5000, math.ceil(runs / max(1, 4 * workers))))
+def default_chunk_size(runs: int) -> int:
+    """Thousands of runs per task (little overhead), yet 16 or more tasks to share out.
+    It must not depend on the worker count, so a batch can be resumed with other workers."""
+    return max(100, min(5000, math.ceil(runs / 16)))
 
 
 def run_batch(
@@ -62,7 +63,7 @@ def run_batch(
     """
     _check(runs, seed, backend, until_ci)
     workers = 1 if backend == "serial" else (workers or default_workers())
-    size = chunk_size or default_chunk_size(runs, workers)
+    size = chunk_size or default_chunk_size(runs)
     plan = SamplingPlan(sample, runs if sample == "lhs" else 0)
     source = scenario_bytes(scenario.source, dump_scenario(scenario))
     manifest = {"scenario": scenario.name, "scenario_sha256": content_hash(source), "seed": seed,
@@ -102,9 +103,9 @@ def run_batch(
     finally:
         stream.close()
         bar.close()
-    kept = _prefix(chunks, tables) if stopped_by == "precision" else sorted(tables)
+    kept = sorted(tables)
     if stopped_by == "precision":
-        kept = kept[:_first_precise(chunks, counts, until_ci or 0.0, scenario)]
+        kept = _prefix(chunks, tables)[:_first_precise(chunks, counts, until_ci or 0.0, scenario)]
     results = _collect(scenario, seed, runs, kept, tables, keep_events, stopped_by, manifest)
     if folder is not None and stopped_by != "interrupted":
         folder.finish(results.runs, results.events, results.report(), source)
@@ -146,8 +147,9 @@ def _prefix(chunks: list[Chunk], tables: dict[int, Any]) -> list[int]:
 
 
 def _first_precise(chunks: list[Chunk], counts: dict[int, Counter[str]], target: float,
-                   scenario: Scenario) -> int:
-    """How many leading chunks it takes for every outcome interval to be narrow enough."""
+                   scenario: Scenario) -> int | None:
+    """How many leading chunks it takes for every outcome interval to be narrow enough
+    (None: the finished prefix is not precise enough yet)."""
     total: Counter[str] = Counter()
     for index, (start, _) in enumerate(chunks):
         if start not in counts:
@@ -155,12 +157,12 @@ def _first_precise(chunks: list[Chunk], counts: dict[int, Counter[str]], target:
         total.update(counts[start])
         if _narrow(total, target, scenario):
             return index + 1
-    return len(chunks)
+    return None
 
 
 def _precise(chunks: list[Chunk], counts: dict[int, Counter[str]], target: float,
              scenario: Scenario) -> bool:
-    return _first_precise(chunks, counts, target, scenario) <= len(_prefix(chunks, counts))
+    return _first_precise(chunks, counts, target, scenario) is not None
 
 
 def _narrow(total: Counter[str], target: float, scenario: Scenario) -> bool:

@@ -71,8 +71,8 @@ def run_chunk(
                               values=None if values is None else values[offset])
         except Exception as error:  # a run that raises is recorded, the batch goes on
             if fail_fast:
-                raise RunFailed(run, seed, error) from error
-            _append_failure(result, columns, run, int(seeds[offset]), error)
+                raise RunFailed(run, seed, describe_failure(error)) from error
+            _append_failure(result, columns, run, int(seeds[offset]), describe_failure(error))
             continue
         _append_run(result, columns, record, int(seeds[offset]))
         if result.events is not None:
@@ -83,10 +83,24 @@ def run_chunk(
 class RunFailed(RuntimeError):
     """A run raised and the batch was asked to stop at the first failure."""
 
-    def __init__(self, run: int, seed: int, error: BaseException) -> None:
-        super().__init__(f"run {run} of seed {seed} failed: {type(error).__name__}: {error}; "
+    def __init__(self, run: int, seed: int, description: str) -> None:
+        super().__init__(f"run {run} of seed {seed} failed: {description}; "
                          f"replay it with: escalation trace FILE --seed {seed} --run {run}")
-        self.run, self.seed = run, seed
+        self.run, self.seed, self.description = run, seed, description
+
+    def __reduce__(self) -> tuple[type[RunFailed], tuple[int, int, str]]:
+        return (RunFailed, (self.run, self.seed, self.description))  # crosses process pools
+
+
+def describe_failure(error: BaseException) -> str:
+    """'Type: message at FILE:LINE', located where the root cause was raised (SimPy re-raises
+    a failed process's exception as a copy, with the original as its cause)."""
+    root = error
+    while root.__cause__ is not None:
+        root = root.__cause__
+    frames = traceback.extract_tb(root.__traceback__)
+    where = f" at {frames[-1].filename}:{frames[-1].lineno}" if frames else ""
+    return f"{type(error).__name__}: {error}{where}"
 
 
 def _append_run(result: ChunkResult, columns: tuple[str, ...], record: RunRecord, run_seed: int) -> None:
@@ -99,13 +113,11 @@ def _append_run(result: ChunkResult, columns: tuple[str, ...], record: RunRecord
 
 
 def _append_failure(
-    result: ChunkResult, columns: tuple[str, ...], run: int, run_seed: int, error: Exception
+    result: ChunkResult, columns: tuple[str, ...], run: int, run_seed: int, description: str
 ) -> None:
     result.failures += 1
-    last = traceback.extract_tb(error.__traceback__)[-1:]
-    where = f" at {last[0].filename}:{last[0].lineno}" if last else ""
     row: dict[str, Any] = {"run": run, "run_seed": run_seed, "outcome": FAILED, "ended_by": FAILED,
-                           "error": f"{type(error).__name__}: {error}{where}"}
+                           "error": description}
     for name in columns:
         text = name.startswith("threat.") or name in ("outcome", "ended_by", "error")
         result.runs[name].append(row.get(name, "" if text else np.nan))

@@ -15,7 +15,9 @@ def wilson(successes: int, trials: int, z: float = Z95) -> tuple[float, float]:
     denominator = 1 + z * z / trials
     centre = (p + z * z / (2 * trials)) / denominator
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
-    return (max(0.0, centre - half), min(1.0, centre + half))
+    low = 0.0 if successes <= 0 else max(0.0, centre - half)  # exact ends: rounding would
+    high = 1.0 if successes >= trials else min(1.0, centre + half)  # exclude p̂ = 0 or 1
+    return (low, high)
 
 
 def widest_half_width(counts: dict[str, int], trials: int, z: float = Z95) -> float:
