@@ -334,3 +334,16 @@ def test_reusing_a_batch_folder_without_resume_is_refused(
     assert pd.read_parquet(finished / "runs.parquet").equals(
         pd.read_parquet(io.BytesIO(before[finished / "runs.parquet"])))
 
+
+
+def test_scenario_as_run_is_what_ran_even_if_the_file_changed(tmp_path: Path) -> None:
+    import escalation
+    from escalation.montecarlo.batch import scenario_as_run
+
+    path = tmp_path / "s.yaml"
+    path.write_text(US_IRAN.read_text())
+    scenario = escalation.load_scenario(path)
+    assert scenario_as_run(scenario) == path.read_bytes()  # comments and citations kept
+    path.write_text(US_IRAN.read_text().replace("resolve: 0.8", "resolve: 0.1"))
+    written = scenario_as_run(scenario)
+    assert escalation.load_scenario_text(written.decode()).spec == scenario.spec

@@ -13,12 +13,14 @@ import os
 from collections import Counter
 from collections.abc import Generator
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pyarrow as pa
 
 from escalation._version import __version__
+from escalation.errors import ScenarioError
 from escalation.montecarlo.backends import (
     BACKENDS,
     Chunk,
@@ -32,9 +34,23 @@ from escalation.montecarlo.chunk import FAILED, ChunkResult
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.sampling import SamplingPlan
 from escalation.montecarlo.stats import widest_half_width
-from escalation.montecarlo.storage import BatchFolder, content_hash, scenario_bytes, table_of
+from escalation.montecarlo.storage import BatchFolder, content_hash, table_of
 from escalation.scenario.compiled import Scenario
-from escalation.scenario.loader import dump_scenario
+from escalation.scenario.loader import dump_scenario, load_scenario_text
+
+
+def scenario_as_run(scenario: Scenario) -> bytes:
+    """The scenario file as run: its own text (comments and citations kept) while it still
+    loads to the very spec that runs, else the canonical dump of that spec."""
+    path = Path(scenario.source)
+    if path.is_file():
+        data = path.read_bytes()
+        try:
+            if load_scenario_text(data.decode("utf-8"), str(path)).spec == scenario.spec:
+                return data
+        except (ScenarioError, UnicodeDecodeError):
+            pass
+    return dump_scenario(scenario).encode("utf-8")
 
 
 def plan_chunks(runs: int, chunk_size: int) -> list[Chunk]:
@@ -65,7 +81,7 @@ def run_batch(
     workers = 1 if backend == "serial" else (workers or default_workers())
     size = chunk_size or default_chunk_size(runs)
     plan = SamplingPlan(sample, runs if sample == "lhs" else 0)
-    source = scenario_bytes(scenario.source, dump_scenario(scenario))
+    source = scenario_as_run(scenario)
     manifest = {"scenario": scenario.name, "scenario_sha256": content_hash(source), "seed": seed,
                 "runs": runs, "chunk_size": size, "sample": sample, "keep_events": keep_events,
                 "until_ci": until_ci, "version": __version__}

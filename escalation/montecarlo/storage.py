@@ -40,11 +40,6 @@ def table_of(columns: dict[str, list[Any]]) -> pa.Table:
     return pa.table(arrays)
 
 
-def scenario_bytes(source: str, fallback: str) -> bytes:
-    path = Path(source)
-    return path.read_bytes() if path.is_file() else fallback.encode("utf-8")
-
-
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
