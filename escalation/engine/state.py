@@ -8,6 +8,7 @@ from typing import Any
 
 import simpy
 
+from escalation.engine.records import Perceived
 from escalation.scenario.compiled import ActorDef
 
 
@@ -16,7 +17,6 @@ class ActorState:
     """An actor's standing in one run; its definition stays in ``ActorDef``."""
 
     d: ActorDef
-    inbox: simpy.Store
     credibility: float
     commitment: float = 0.0
     responses: int = 0
@@ -26,6 +26,14 @@ class ActorState:
     injuries_suffered: int = 0
     inventory: dict[str, float] = field(default_factory=dict)
     memory: dict[str, dict[str, Any]] = field(default_factory=dict)
+    inbox: list[Perceived] = field(default_factory=list)  # perceptions not yet deliberated on
+    wake: simpy.Event | None = None  # set while the actor waits for news
+
+    def tell(self, perceived: Perceived) -> None:
+        """Hand over a perception, waking the actor if it is waiting for one."""
+        self.inbox.append(perceived)
+        if self.wake is not None and not self.wake.triggered:
+            self.wake.succeed()
 
     def stock(self, item: str | None) -> float:
         """Units of ``item`` left; an item the actor does not track is unlimited."""

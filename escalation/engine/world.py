@@ -58,7 +58,7 @@ class World:
         self.perceptions: list[Perceived] = []
         self.actors = {
             d.id: ActorState(
-                d, simpy.Store(self.env), values[d.credibility],
+                d, values[d.credibility],
                 inventory={item: values[slot] for item, slot in d.inventory},
             )
             for d in scenario.actors
@@ -125,12 +125,14 @@ class World:
     def _actor(self, state: ActorState) -> Process:
         rng = self.streams.get(f"decide:{state.d.id}")
         while True:
-            first = yield state.inbox.get()
+            if not state.inbox:  # a plain event, cheaper than a Store's put and get
+                state.wake = self.env.event()
+                yield state.wake
+                state.wake = None
             self._work(+1)
-            own = first.event.actor == state.d.id
+            own = state.inbox[0].event.actor == state.d.id
             yield self.env.timeout(draw(state.d.follow_up if own else state.d.deliberation, rng))
-            batch = [first, *state.inbox.items]
-            state.inbox.items.clear()
+            batch, state.inbox = state.inbox, []
             for perceived in batch:
                 self._deliberate(state, perceived)
             self._work(-1)
@@ -142,7 +144,7 @@ class World:
             if response is None:
                 continue
             for act in response.acts:
-                self.env.process(self._carry_out(state, act, perceived.event, policy.label))
+                self._launch(state, act, perceived.event, policy.label)
             if response.stop:
                 return
 
@@ -153,6 +155,16 @@ class World:
         self._work(-1)
 
     # -- acts ------------------------------------------------------------------------
+    def _launch(self, state: ActorState, act: Act, cause: Event | None, label: str) -> None:
+        """Carry an act out: as a process when it takes time, at once when it cannot (a
+        statement, a stand-down), which spares the event loop three steps per act."""
+        steps = self._carry_out(state, act, cause, label)
+        if act.order.warn or act.order.kind.duration != 0.0:
+            self.env.process(steps)
+        else:
+            for _ in steps:  # pragma: no cover - an instantaneous act never waits
+                raise AssertionError("an instantaneous act tried to wait")
+
     def _carry_out(
         self, state: ActorState, act: Act, cause: Event | None, label: str,
         scripted: bool = False,
@@ -178,7 +190,9 @@ class World:
         started = self.env.now
         warned_at = self._warn(state, order.warn, asset, cause, label) if order.warn else None
         lead = draw(order.lead, rng) if order.warn else 0.0
-        yield self.env.timeout(lead + draw(kind.duration, rng))
+        delay = lead + draw(kind.duration, rng)
+        if delay > 0:
+            yield self.env.timeout(delay)
         warned = warned_at is not None and warned_at[0] <= self.env.now
         damage = self._damage(kind.effect, rng, salvo, kind, asset, warned)
         event = self._new_event(
@@ -265,7 +279,7 @@ class World:
         rate, threshold = self.values[initiative.rate_per_day], self.values[initiative.min_tension]
         for _ in range(initiative.max_occurrences):
             yield from self._when_tense(rng, rate, threshold)
-            self.env.process(self._carry_out(state, Act(initiative.order), None, initiative.id))
+            self._launch(state, Act(initiative.order), None, initiative.id)
 
     def _accident(self, accident: AccidentDef) -> Process:
         rng = self.streams.get(f"accident:{accident.id}")
@@ -364,7 +378,7 @@ class World:
             observer.injuries_suffered += own[1]
             if self.keep_events:
                 self.perceptions.append(perceived)
-            observer.inbox.put(perceived)
+            observer.tell(perceived)
             if first:
                 self._work(-1)
 
