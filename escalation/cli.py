@@ -6,12 +6,16 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from escalation.engine.simulate import simulate
 from escalation.errors import ScenarioError
 from escalation.report.trace import format_trace
 from escalation.scenario.loader import load_scenario
 from escalation.scenario.schema import ScenarioSpec
+
+if TYPE_CHECKING:
+    from escalation.montecarlo.results import Results
 
 EXIT_BAD_INPUT = 2
 
@@ -56,7 +60,27 @@ def _run(args: argparse.Namespace) -> int:
     if args.out:
         print(f"written to {args.out}/: runs.parquet"
               + (", events.parquet" if args.keep_events else "") + ", summary.json, scenario.yaml")
+        _print_figures(results, args.out)
     return 0
+
+
+def _plot(args: argparse.Namespace) -> int:
+    from escalation.montecarlo.results import Results
+
+    try:
+        results = Results.load(args.folder)
+    except FileNotFoundError as error:
+        print(f"escalation: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    _print_figures(results, args.folder)
+    return 0
+
+
+def _print_figures(results: Results, folder: str) -> None:
+    from escalation.plotting import write_figures
+
+    for path in write_figures(results, folder):
+        print(path)
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -115,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--resume", action="store_true", help="finish an interrupted batch in --out")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(handler=_run)
+    plot = commands.add_parser("plot", help="write a batch folder's figures (PNG and SVG) into it")
+    plot.add_argument("folder", metavar="RESULTS_DIR", help="a batch folder written by run --out")
+    plot.set_defaults(handler=_plot)
     schema = commands.add_parser("schema", help="print the JSON Schema of scenario files")
     schema.set_defaults(handler=_schema)
     return parser

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -10,6 +13,10 @@ import pandas as pd
 
 from escalation.montecarlo.chunk import FAILED
 from escalation.montecarlo.stats import wilson
+
+# What ``report()`` computes; anything else in a summary.json is ``meta`` (the manifest).
+REPORT_KEYS = frozenset({"scenario", "seed", "runs", "requested", "completed", "failed",
+                         "stopped_by", "outcomes", "duration_days", "deaths", "threats"})
 
 
 @dataclass
@@ -24,6 +31,28 @@ class Results:
     stopped_by: str = "runs"
     requested: int = 0
     meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, folder: str | os.PathLike[str], events: bool = False) -> Results:
+        """The results of a finished batch folder (``run_batch(..., out=folder)``), from its
+        runs.parquet and summary.json; ``events`` also reads events.parquet when there is one."""
+        root = Path(folder)
+        missing = [name for name in ("runs.parquet", "summary.json") if not (root / name).is_file()]
+        if missing:
+            raise FileNotFoundError(
+                f"{root} is not a finished batch folder (no {' or '.join(missing)}); write one "
+                "with: escalation run FILE --out DIR (an interrupted one finishes with --resume)")
+        report = json.loads((root / "summary.json").read_text())
+        events_file = root / "events.parquet"
+        return cls(
+            scenario=str(report["scenario"]), seed=int(report["seed"]),
+            outcome_ids=tuple(str(row["outcome"]) for row in report["outcomes"]),
+            runs=pd.read_parquet(root / "runs.parquet"),
+            events=pd.read_parquet(events_file) if events and events_file.is_file() else None,
+            stopped_by=str(report.get("stopped_by", "runs")),
+            requested=int(report.get("requested", 0)),
+            meta={k: v for k, v in report.items() if k not in REPORT_KEYS},
+        )
 
     @property
     def completed(self) -> pd.DataFrame:

@@ -1,0 +1,93 @@
+"""Figures of how a batch's runs spread: how long crises last, how many die on each side."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from escalation.montecarlo.results import Results
+from escalation.plotting.outcomes import MAX_POINTS, colour, new_axes, no_data, outcome_colours
+
+
+def ecdf(values: np.ndarray | pd.Series, complementary: bool = False, limit: int = MAX_POINTS
+         ) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values x (NaNs dropped) and the share of values <= x (or > x when
+    ``complementary``), to draw as steps; beyond ``limit`` distinct values, at ``limit``
+    evenly spaced quantiles instead."""
+    data = np.sort(np.asarray(values, dtype=float))
+    data = data[~np.isnan(data)]
+    if data.size == 0:
+        return np.empty(0), np.empty(0)
+    x = np.unique(data)
+    if x.size > limit:
+        x = np.unique(np.quantile(data, np.linspace(0, 1, limit), method="inverted_cdf"))
+    share = np.searchsorted(data, x, side="right") / data.size
+    return x, (1 - share if complementary else share)
+
+
+def duration_chart(results: Results) -> Figure:
+    """How long runs last, by outcome class: one ECDF per outcome that occurred."""
+    figure, axes = new_axes(results, "duration of the crisis by outcome")
+    done = results.completed
+    colours = outcome_colours(results)
+    outcomes = done["outcome"].astype(str)
+    days = done["duration_days"] if "duration_days" in done.columns else pd.Series(dtype=float)
+    drawn = 0
+    for name in colours:
+        x, y = ecdf(days[outcomes == name])
+        if x.size == 0:
+            continue
+        median = float(np.median(days[outcomes == name].dropna()))
+        axes.plot(np.r_[x[0], x], np.r_[0.0, y], drawstyle="steps-post", color=colours[name],
+                  linewidth=1.8, gid=f"duration-{name}",
+                  label=f"{name} ({int((outcomes == name).sum()):,} runs, median {median:.0f} d)")
+        drawn += 1
+    if drawn:
+        axes.legend(loc="best", fontsize=9)
+        axes.set_xlim(left=0)
+    else:
+        no_data(axes, "no completed runs")
+    axes.set_ylim(0, 1.02)
+    axes.set_xlabel("duration (days)")
+    axes.set_ylabel("share of the outcome's runs ended by then")
+    axes.yaxis.set_major_formatter(PercentFormatter(xmax=1))
+    axes.grid(alpha=0.3)
+    return figure
+
+
+def deaths_chart(results: Results) -> Figure:
+    """Deaths by side: for each actor with any deaths, the share of runs with more than x
+    deaths (x on a symmetric log scale, so zero and the tail both show)."""
+    figure, axes = new_axes(results, "deaths by side")
+    done = results.completed
+    columns = [c for c in done.columns if c.startswith("deaths.")]
+    drawn = 0
+    for i, column in enumerate(columns):
+        deaths = done[column].to_numpy(dtype=float)
+        if not np.nanmax(deaths, initial=0.0) > 0:
+            continue
+        x, y = ecdf(deaths, complementary=True)
+        median, high = np.nanpercentile(deaths, [50, 95])
+        if x[0] > 0:  # every run has more than x deaths below the fewest
+            x, y = np.r_[0.0, x], np.r_[1.0, y]
+        axes.plot(x, y, drawstyle="steps-post", color=colour(i), linewidth=1.8,
+                  gid=f"deaths-{column[7:]}",
+                  label=f"{column[7:]} (median {median:,.0f}, 95th pct {high:,.0f}, "
+                        f"max {np.nanmax(deaths):,.0f})")
+        drawn += 1
+    if drawn:
+        axes.set_xscale("symlog", linthresh=1, linscale=0.6)
+        axes.set_xlim(left=0)
+        axes.xaxis.set_major_formatter("{x:,.0f}")
+        # Below the axes: curves start at the top left and run out to the right.
+        figure.legend(loc="outside lower center", ncols=2, fontsize=9, frameon=False)
+    else:
+        no_data(axes, "no deaths in any run" if len(done) else "no completed runs")
+    axes.set_ylim(0, 1.02)
+    axes.set_xlabel("deaths in a run (symmetric log scale)")
+    axes.set_ylabel("share of runs with more than x deaths")
+    axes.yaxis.set_major_formatter(PercentFormatter(xmax=1))
+    axes.grid(alpha=0.3)
+    return figure
