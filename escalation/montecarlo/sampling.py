@@ -32,12 +32,17 @@ class SamplingPlan:
             raise ValueError("a Latin hypercube needs the batch size (design_size > 0)")
 
     def values(self, scenario: Scenario, seed: int, start: int, count: int) -> np.ndarray | None:
-        """Parameter vectors for runs start..start+count-1, or None: each run draws its own."""
+        """Parameter vectors for runs start..start+count-1 (None when nothing is uncertain).
+
+        Independent draws equal, bit for bit, what ``simulate`` draws for a single run (the
+        inverse CDFs are element-wise); mapping a whole chunk in one call saves ~60 µs a run."""
         dims = len(scenario.parameters.uncertain)
-        if self.method == "independent" or dims == 0:
+        if dims == 0:
             return None
         own = np.array([sample_uniforms(scenario, Streams(int(s)))
                         for s in run_seeds(seed, start, count)]).reshape(count, dims)
+        if self.method == "independent":
+            return scenario.parameters.values_from_uniforms(own)
         strata = _strata(seed, self.design_size, dims)[start:start + count]
         return scenario.parameters.values_from_uniforms((strata + own) / self.design_size)
 
