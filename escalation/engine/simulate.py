@@ -5,15 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from escalation.engine.records import RunRecord
-from escalation.engine.streams import Streams, run_seed
+from escalation.engine.streams import Streams, named_uniforms, run_seed
 from escalation.engine.world import World
 from escalation.scenario.compiled import Scenario
 
 
-def sample_uniforms(scenario: Scenario, streams: Streams) -> np.ndarray:
-    """This run's uniforms for its uncertain parameters, from its own parameter stream."""
-    rng = streams.get("parameters")
-    return np.array([rng.random() for _ in scenario.parameters.uncertain])
+def sample_uniforms(scenario: Scenario, seeds: np.ndarray) -> np.ndarray:
+    """Uniforms for the uncertain parameters of runs with these seeds (a row per run), each
+    keyed by the parameter's name so that pinning or adding one leaves the others alone."""
+    return named_uniforms(seeds, scenario.parameters.keys)
 
 
 def simulate(
@@ -25,9 +25,11 @@ def simulate(
     ``values`` (a full parameter vector) overrides the run's own parameter draws: batches
     pass it to sample parameters by Latin hypercube, sweeps to pin one.
     """
-    streams = Streams(run_seed(seed, run))
+    own_seed = run_seed(seed, run)
+    streams = Streams(own_seed)
     if values is None:
-        values = scenario.parameters.values_from_uniforms(sample_uniforms(scenario, streams))[0]
+        uniforms = sample_uniforms(scenario, np.array([own_seed], dtype=np.uint64))
+        values = scenario.parameters.values_from_uniforms(uniforms)[0]
     world = World(scenario, values.tolist(), streams, keep_events)
     world.run()
     tally = world.tally
@@ -43,6 +45,7 @@ def simulate(
         threats_backed_down=tally.threats_backed_down, homeland_strikes=tally.homeland_strikes,
         accident_deaths=tally.accident_deaths, deaths=dict(tally.deaths),
         injuries=dict(tally.injuries), threats=dict(tally.threats),
-        parameters=parameter_values, events=tuple(world.events),
+        parameters=parameter_values, path=tally.path, rung_days=dict(tally.rung_days),
+        events=tuple(world.events),
         perceptions=tuple(world.perceptions),
     )

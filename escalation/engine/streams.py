@@ -3,16 +3,21 @@
 A batch's root seed gives run ``i`` the ``i``-th 64-bit output of PCG64(seed), reached by
 ``advance`` in O(1), so any chunk of runs can be seeded without generating those before it.
 Inside a run each purpose (an actor's decisions, its acts' effects, its perception,
-parameters, accidents) has its own stream, created only when first used, so changing one
-assumption leaves the other draws alone (common random numbers).
+accidents) has its own stream, created only when first used, and each uncertain parameter
+draws its uniform from a hash of (run seed, parameter name): changing one assumption, or
+pinning a parameter, leaves every other draw alone (common random numbers).
 """
 
 from __future__ import annotations
 
 import random
 import zlib
+from collections.abc import Sequence
 
 import numpy as np
+
+_GOLDEN = 0x9E3779B97F4A7C15
+_MASK = (1 << 64) - 1
 
 
 def run_seeds(seed: int, start: int, count: int) -> np.ndarray:
@@ -22,6 +27,24 @@ def run_seeds(seed: int, start: int, count: int) -> np.ndarray:
     generator = np.random.PCG64(seed)
     generator.advance(start)
     return np.asarray(generator.random_raw(count), dtype=np.uint64)
+
+
+def parameter_keys(names: Sequence[str]) -> np.ndarray:
+    """A 64-bit key per parameter name, fixed by the name alone."""
+    return np.array([zlib.crc32(name.encode()) * _GOLDEN & _MASK for name in names],
+                    dtype=np.uint64)
+
+
+def named_uniforms(seeds: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Uniforms in [0, 1), one row per run seed and one column per parameter key: the
+    SplitMix64 finaliser of (seed + key), so a parameter's draw depends only on the run and
+    its name, never on which other parameters the scenario has."""
+    with np.errstate(over="ignore"):
+        z = np.add.outer(np.asarray(seeds, dtype=np.uint64), keys)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(float) * 2.0 ** -53
 
 
 def run_seed(seed: int, run: int) -> int:

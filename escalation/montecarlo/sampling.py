@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 
 from escalation.engine.simulate import sample_uniforms
-from escalation.engine.streams import Streams, run_seeds
+from escalation.engine.streams import run_seeds
 from escalation.scenario.compiled import Scenario
 
 METHODS = ("independent", "lhs")
@@ -39,8 +39,7 @@ class SamplingPlan:
         dims = len(scenario.parameters.uncertain)
         if dims == 0:
             return None
-        own = np.array([sample_uniforms(scenario, Streams(int(s)))
-                        for s in run_seeds(seed, start, count)]).reshape(count, dims)
+        own = sample_uniforms(scenario, run_seeds(seed, start, count))
         if self.method == "independent":
             return scenario.parameters.values_from_uniforms(own)
         strata = _strata(seed, self.design_size, dims)[start:start + count]

@@ -8,9 +8,11 @@ hypercubes and sweeps all reduce to "choose the uniforms" or "pin a slot".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
+from escalation.engine.streams import parameter_keys
 from escalation.scenario.distributions import _Distribution
 
 
@@ -46,9 +48,14 @@ class Parameters:
 
     all: tuple[Parameter, ...]
 
-    @property
+    @cached_property
     def uncertain(self) -> tuple[Parameter, ...]:
         return tuple(p for p in self.all if p.distribution is not None)
+
+    @cached_property
+    def keys(self) -> np.ndarray:
+        """The stream key of each uncertain parameter, from its name."""
+        return parameter_keys([p.name for p in self.uncertain])
 
     def by_name(self) -> dict[str, Parameter]:
         return {p.name: p for p in self.all}
