@@ -55,12 +55,16 @@ class Perceived:
     update: bool
 
 
-_NESTED = frozenset({"deaths", "injuries", "threats", "parameters", "events", "perceptions"})
+_NESTED = frozenset({"deaths", "injuries", "threats", "parameters", "rung_days", "events",
+                     "perceptions"})
 
 
 @dataclass(frozen=True)
 class RunRecord:
-    """One run: its summary fields, and its trace when events were kept."""
+    """One run: its summary fields, and its trace when events were kept.
+
+    ``path`` lists the run's moves ('actor:kind > ...'); ``rung_days`` the first day the crisis
+    reached each rung of the ladder (first-passage times; rungs never reached are absent)."""
 
     scenario: str
     seed: int
@@ -83,6 +87,8 @@ class RunRecord:
     injuries: dict[str, int]
     threats: dict[str, str]
     parameters: dict[str, float]
+    path: str = ""
+    rung_days: dict[int, float] = field(default_factory=dict)
     events: tuple[Event, ...] = field(default=(), repr=False)
     perceptions: tuple[Perceived, ...] = field(default=(), repr=False)
 
@@ -92,5 +98,6 @@ class RunRecord:
         row.update({f"deaths.{k}": v for k, v in self.deaths.items()})
         row.update({f"injuries.{k}": v for k, v in self.injuries.items()})
         row.update({f"threat.{k}": v for k, v in self.threats.items()})
+        row.update({f"rung_day.{k}": v for k, v in self.rung_days.items()})
         row.update({f"param.{k}": v for k, v in self.parameters.items()})
         return row

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 UNCLASSIFIED = "unclassified"
 ANSWERS = frozenset({"strike", "killing", "sanctions"})
+MOVE_SEPARATOR = " > "
+MAX_MOVES = 24  # longer paths end in "…": path tables read the first few moves
 
 
 class Tally:
@@ -30,9 +32,13 @@ class Tally:
         self.threats: dict[str, str] = {}
         self.ended_by = "running"
         self.terminal_outcome: str | None = None
+        self.moves: list[str] = []
+        self.rung_days: dict[int, float] = {}  # first day the crisis reached each rung
 
     def record(self, event: Event, actor: ActorState, target: ActorState | None) -> None:
         effect = event.effect
+        if effect != "warning" and len(self.moves) <= MAX_MOVES:
+            self.moves.append(f"{event.actor}:{event.kind}" if len(self.moves) < MAX_MOVES else "…")
         if effect == "accident":
             self.accident_deaths += event.deaths
             return
@@ -53,6 +59,16 @@ class Tally:
         if target is not None and event.hostile:
             self.deaths[target.d.id] += event.deaths
             self.injuries[target.d.id] += event.injuries
+
+    def reached(self, rung: int, day: float) -> None:
+        """The crisis's top rung rose to ``rung``: every rung passed on the way is reached."""
+        for step in range(1, rung + 1):
+            self.rung_days.setdefault(step, day)
+
+    @property
+    def path(self) -> str:
+        """The run's moves in order, as 'actor:kind > actor:kind > ...' (warnings left out)."""
+        return MOVE_SEPARATOR.join(self.moves)
 
     def note_threat(self, label: str, status: str) -> None:
         self.threats[label] = status

@@ -306,7 +306,10 @@ class World:
         actor = self.actors[event.actor]
         if event.hostile and event.target and event.target != event.actor:
             event.rung = self._rung(event, base_rung)
+            top = self.ladder.top
             self.ladder.raise_to(event.actor, event.target, event.rung, event.homeland)
+            if self.ladder.top > top:
+                self.tally.reached(self.ladder.top, self.env.now / 24.0)
             self.last_hostile = self.env.now
         else:
             event.rung = base_rung

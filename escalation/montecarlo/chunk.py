@@ -50,7 +50,8 @@ def run_columns(scenario: Scenario) -> tuple[str, ...]:
         *(f"deaths.{a}" for a in actors), *(f"injuries.{a}" for a in actors),
         *(f"threat.{label}" for label in threat_labels(scenario)),
         *(f"param.{p.name}" for p in scenario.parameters.uncertain),
-        "error",
+        *(f"rung_day.{rung}" for rung in range(1, len(scenario.ladder.rungs))),
+        "path", "error",
     )
 
 
@@ -119,7 +120,7 @@ def _append_failure(
     row: dict[str, Any] = {"run": run, "run_seed": run_seed, "outcome": FAILED, "ended_by": FAILED,
                            "error": description}
     for name in columns:
-        text = name.startswith("threat.") or name in ("outcome", "ended_by", "error")
+        text = name.startswith("threat.") or name in ("outcome", "ended_by", "path", "error")
         result.runs[name].append(row.get(name, "" if text else np.nan))
 
 
