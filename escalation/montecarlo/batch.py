@@ -36,17 +36,21 @@ from escalation.montecarlo.sampling import SamplingPlan
 from escalation.montecarlo.stats import widest_half_width
 from escalation.montecarlo.storage import BatchFolder, content_hash, table_of
 from escalation.scenario.compiled import Scenario
-from escalation.scenario.loader import dump_scenario, load_scenario_text
+from escalation.scenario.loader import dump_scenario, is_variant, load_scenario_text
+from escalation.scenario.yamlsource import read_yaml_text
 
 
 def scenario_as_run(scenario: Scenario) -> bytes:
     """The scenario file as run: its own text (comments and citations kept) while it still
-    loads to the very spec that runs, else the canonical dump of that spec."""
+    loads to the very spec that runs and stands alone, else the canonical dump of that spec
+    (a variant, or a scenario changed by settings)."""
     path = Path(scenario.source)
     if path.is_file():
         data = path.read_bytes()
         try:
-            if load_scenario_text(data.decode("utf-8"), str(path)).spec == scenario.spec:
+            text = data.decode("utf-8")
+            if not is_variant(read_yaml_text(text, str(path))) and \
+                    load_scenario_text(text, str(path)).spec == scenario.spec:
                 return data
         except (ScenarioError, UnicodeDecodeError):
             pass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import Any
 
 import yaml
@@ -10,24 +11,71 @@ import yaml
 from escalation.errors import Location, Problem, ScenarioError
 from escalation.scenario.compiled import Scenario
 from escalation.scenario.compiler import compile_scenario
+from escalation.scenario.overrides import Setting, apply_settings, parse_setting
 from escalation.scenario.schema import ScenarioSpec
 from escalation.scenario.validation import validate_spec
 from escalation.scenario.yamlsource import SourceDocument, read_yaml, read_yaml_text
 
-
-def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Read, validate and compile a scenario file; ScenarioError lists every fault found."""
-    return _from_document(read_yaml(path))
+SettingsArg = Iterable[Setting | str]
+MAX_EXTENDS = 8
 
 
-def load_scenario_text(text: str, name: str = "<string>") -> Scenario:
+def load_scenario(path: str | os.PathLike[str], settings: SettingsArg = ()) -> Scenario:
+    """Read, validate and compile a scenario file; ScenarioError lists every fault found.
+
+    ``settings`` change assumptions before validation: ``'path=value'`` texts (as ``--set``)
+    or ``Setting`` objects. A file with ``extends: BASE`` and ``set:`` is a variant of BASE."""
+    return _from_document(_with_settings(_expand(read_yaml(path)), settings))
+
+
+def load_scenario_text(text: str, name: str = "<string>", settings: SettingsArg = ()) -> Scenario:
     """As ``load_scenario``, from YAML text (notebooks, tests)."""
-    return _from_document(read_yaml_text(text, name))
+    return _from_document(_with_settings(_expand(read_yaml_text(text, name)), settings))
 
 
-def scenario_from_dict(data: dict[str, Any], name: str = "<dict>") -> Scenario:
+def scenario_from_dict(data: dict[str, Any], name: str = "<dict>", settings: SettingsArg = ()
+                       ) -> Scenario:
     """As ``load_scenario``, from plain Python data (build a scenario step by step)."""
-    return _from_document(SourceDocument(data, name))
+    return _from_document(_with_settings(_expand(SourceDocument(data, name)), settings))
+
+
+def is_variant(doc: SourceDocument) -> bool:
+    """Whether a document extends another file (so it is not self-contained)."""
+    return isinstance(doc.data, dict) and "extends" in doc.data
+
+
+def _with_settings(doc: SourceDocument, settings: SettingsArg) -> SourceDocument:
+    parsed = [s if isinstance(s, Setting) else parse_setting(s) for s in settings]
+    return apply_settings(doc, parsed) if parsed else doc
+
+
+def _expand(doc: SourceDocument, seen: tuple[str, ...] = ()) -> SourceDocument:
+    """A variant (``extends`` + ``set``) as its base file with the settings applied."""
+    if not is_variant(doc):
+        return doc
+    data = doc.data
+
+    def fail(path: tuple[str, ...], message: str) -> ScenarioError:
+        return ScenarioError([Problem(doc.locate(path), path, message)])
+
+    base_name = data["extends"]
+    if not isinstance(base_name, str) or not base_name.strip():
+        raise fail(("extends",), "give the base scenario's file name, relative to this file")
+    base = os.path.normpath(os.path.join(os.path.dirname(doc.file), base_name))
+    if base in seen or len(seen) >= MAX_EXTENDS:
+        raise fail(("extends",), f"variants extend each other in a loop or too deep "
+                   f"({' -> '.join((*seen, base))}); extend the base scenario directly")
+    if not os.path.isfile(base):
+        raise fail(("extends",), f"no file {base}; the path is relative to this file's folder")
+    changes = data.get("set", {})
+    if not isinstance(changes, dict):
+        raise fail(("set",), "'set' maps field paths to values, e.g. "
+                   "actors.iran.policies.avenges.probability: 0.5")
+    settings = [Setting(str(key), value, doc.locate_key((key,)))
+                for key, value in data.items() if key not in ("extends", "set")]
+    settings += [Setting(str(key), value, doc.locate_key(("set", key)))
+                 for key, value in changes.items()]
+    return apply_settings(_expand(read_yaml(base), (*seen, doc.file)), settings)
 
 
 def dump_scenario(scenario: Scenario | ScenarioSpec) -> str:
