@@ -1,0 +1,1 @@
+"""Analysis of batch results: tables and statistics with intervals, paths, comparisons."""
