@@ -46,7 +46,7 @@ from escalation.plotting import (
 ROOT = Path(__file__).resolve().parents[1]
 US_IRAN = ROOT / "scenarios" / "us_iran_2020.yaml"
 RUNS = 300
-NAMES = [f"{name}.{fmt}" for name in ("outcomes", "duration", "deaths", "convergence")
+NAMES = [f"{name}.{fmt}" for name in ("outcomes", "duration", "deaths", "convergence", "paths")
          for fmt in ("png", "svg")]
 
 
@@ -258,7 +258,8 @@ def test_figures_can_be_made_in_threads(results: Results) -> None:
     with ThreadPoolExecutor(4) as pool:
         figures = list(pool.map(lambda make: make(results), list(FIGURES.values()) * 2))
     titles = [axes_of(f).get_title() for f in figures]
-    assert titles[:4] == titles[4:] and all(f"{RUNS} runs" in t for t in titles)
+    count = len(FIGURES)
+    assert titles[:count] == titles[count:] and all(f"{RUNS} runs" in t for t in titles)
 
 
 def test_plotting_never_touches_pyplot() -> None:

@@ -36,7 +36,8 @@ class Job:
         self.keep_events, self.fail_fast = keep_events, fail_fast
 
     def args(self, chunk: Chunk) -> tuple[Any, ...]:
-        return (self.seed, chunk[0], chunk[1], self.plan, self.keep_events, self.fail_fast)
+        return (self.seed, chunk[0], chunk[1], self.plan.for_chunk(*chunk), self.keep_events,
+                self.fail_fast)
 
 
 def run_serial(job: Job, chunks: Iterable[Chunk]) -> Generator[ChunkResult, None, None]:

@@ -16,6 +16,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -72,19 +73,22 @@ def run_batch(
     backend: str = "processes", scheduler: str | None = None, chunk_size: int | None = None,
     sample: str = "independent", keep_events: bool = False, until_ci: float | None = None,
     fail_fast: bool = False, out: str | os.PathLike[str] | None = None, resume: bool = False,
-    progress: bool = True,
+    progress: bool = True, design: np.ndarray | None = None,
 ) -> Results:
     """Run ``runs`` runs (0 .. runs-1) of ``scenario`` with root ``seed``.
 
     Identical results for every ``backend`` ("serial", "processes", "dask") and worker count.
     ``out`` writes chunk files as they finish and the final tables; ``resume`` finishes a
     batch interrupted in that folder. ``until_ci`` stops early once every outcome's 95%
-    interval is within ± that value. Ctrl-C returns the runs finished so far.
+    interval is within ± that value. Ctrl-C returns the runs finished so far. ``design``
+    (runs x uncertain parameters, in [0, 1]) gives every run's uniforms instead of ``sample``.
     """
     _check(runs, seed, backend, until_ci)
     workers = 1 if backend == "serial" else (workers or default_workers())
     size = chunk_size or default_chunk_size(runs)
-    plan = SamplingPlan(sample, runs if sample == "lhs" else 0)
+    plan = _plan(sample, runs, design)
+    if design is not None:
+        sample = f"design sha256 {content_hash(np.ascontiguousarray(design, dtype=float).tobytes())}"
     source = scenario_as_run(scenario)
     manifest = {"scenario": scenario.name, "scenario_sha256": content_hash(source), "seed": seed,
                 "runs": runs, "chunk_size": size, "sample": sample, "keep_events": keep_events,
@@ -130,6 +134,17 @@ def run_batch(
     if folder is not None and stopped_by != "interrupted":
         folder.finish(results.runs, results.events, results.report(), source)
     return results
+
+
+def _plan(sample: str, runs: int, design: np.ndarray | None) -> SamplingPlan:
+    if design is None:
+        return SamplingPlan(sample, runs if sample == "lhs" else 0)
+    design = np.asarray(design, dtype=float)
+    if design.ndim != 2 or design.shape[0] != runs:
+        raise ValueError(f"a design needs one row per run ({runs}), got shape {design.shape}")
+    if not np.all((design >= 0) & (design <= 1)):
+        raise ValueError("a design holds uniforms: every value must be within [0, 1]")
+    return SamplingPlan("design", uniforms=design)
 
 
 def _check(runs: int, seed: int, backend: str, until_ci: float | None) -> None:

@@ -120,7 +120,8 @@ def _resolve(data: Any, text: str) -> Path:
             raise _Unresolved(f"'{format_path(tuple(path))}' is a value, not a section: it has "
                               f"no field '{part}'")
         path.append(key)
-        node = node[key]
+        if not last:
+            node = node[key]
     return tuple(path)
 
 

@@ -1,0 +1,46 @@
+"""The ``escalation`` command: each subcommand parses its options and calls the library.
+
+Commands live in modules by theme (``batch``: one scenario and its batches; ``assumptions``:
+counterfactuals, sweeps and sensitivity; ``reports``: explanations and reports), each with a
+``register`` that adds its subcommands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from escalation.cli import assumptions, batch, reports
+from escalation.cli.options import EXIT_BAD_INPUT
+from escalation.errors import ScenarioError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="escalation", description="Simulate international crises from scenario files.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for module in (batch, assumptions, reports):
+        module.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+    except ScenarioError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        count = len(error.problems)
+        print(f"{count} problem{'s' if count > 1 else ''} found.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (ValueError, RuntimeError, FileNotFoundError) as error:  # bad options, --out, workers
+        print(f"escalation: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+__all__ = ["build_parser", "main"]

@@ -1,0 +1,152 @@
+"""Figures of what changing assumptions does: counterfactual differences, sweeps, tornadoes.
+
+Each takes the table its analysis function returns (``analysis.compare``, ``analysis.sweep``,
+``analysis.sensitivity``) and draws every estimate with its 95% interval.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+from escalation.analysis.compare import Comparison
+from escalation.analysis.sensitivity import Sensitivity
+from escalation.plotting.outcomes import SIZE, colour
+
+TOP = 15  # parameters shown in a tornado
+
+
+def comparison_chart(comparison: Comparison, label: str = "variant") -> Figure:
+    """Each outcome's paired difference (variant minus base) with its interval, and beside it
+    the interval two independent batches of the same size would have had."""
+    table = comparison.differences
+    figure = Figure(figsize=SIZE, layout="constrained")
+    axes = figure.add_subplot()
+    y = np.arange(len(table))
+    paired = np.vstack([table["difference"] - table["ci_low"], table["ci_high"] - table["difference"]])
+    axes.errorbar(table["difference"], y, xerr=paired, fmt="o", color="black", capsize=4,
+                  label="paired (common random numbers)")
+    axes.errorbar(table["difference"], y + 0.25, xerr=table["independent_half_width"], fmt="none",
+                  ecolor="0.6", capsize=3, label="independent batches, same size")
+    axes.axvline(0, color="0.5", linewidth=0.8)
+    axes.set_yticks(y, [str(i) for i in table.index])
+    axes.invert_yaxis()
+    axes.xaxis.set_major_formatter(PercentFormatter(1.0))
+    axes.set_xlabel(f"change in probability ({label} minus base), 95% interval")
+    n = int(table["paired_runs"].iloc[0]) if len(table) else 0
+    axes.set_title(f"{comparison.base.scenario}: {label}\n{n:,} paired runs, seed "
+                   f"{comparison.base.seed}, {comparison.changed_runs:,} changed outcome")
+    axes.legend(loc="best", fontsize="small")
+    return figure
+
+
+def sweep_chart(table: pd.DataFrame, axes_paths: Sequence[str], outcome: str | None = None) -> Figure:
+    """One swept field: each outcome's probability against it, with its interval band.
+    Two fields: a heat map of one outcome's probability (default: the first in the table)."""
+    if len(axes_paths) == 1:
+        return _sweep_lines(table, axes_paths[0])
+    return _sweep_heatmap(table, axes_paths[0], axes_paths[1],
+                          outcome or str(table["outcome"].iloc[0]))
+
+
+def _sweep_lines(table: pd.DataFrame, path: str) -> Figure:
+    figure = Figure(figsize=SIZE, layout="constrained")
+    axes = figure.add_subplot()
+    for index, (outcome, rows) in enumerate(table.groupby("outcome", sort=False, observed=True)):
+        rows = rows.sort_values(path)
+        x = rows[path].to_numpy(dtype=float)
+        axes.fill_between(x, rows["ci_low"], rows["ci_high"], color=colour(index), alpha=0.25,
+                          linewidth=0)
+        axes.plot(x, rows["probability"], marker="o", color=colour(index), label=str(outcome))
+    axes.set_xlabel(path)
+    axes.set_ylabel("probability (95% interval)")
+    axes.yaxis.set_major_formatter(PercentFormatter(1.0))
+    axes.set_ylim(0, 1)
+    axes.set_title(f"sweep of {path}\n{int(table['total'].iloc[0]):,} runs per point, "
+                   "same seed at every point")
+    axes.legend(loc="best", fontsize="small")
+    return figure
+
+
+def _sweep_heatmap(table: pd.DataFrame, x_path: str, y_path: str, outcome: str) -> Figure:
+    rows = table[table["outcome"] == outcome]
+    grid = rows.pivot_table(index=y_path, columns=x_path, values="probability")
+    half = rows.assign(half=(rows["ci_high"] - rows["ci_low"]) / 2)["half"].max()
+    figure = Figure(figsize=SIZE, layout="constrained")
+    axes = figure.add_subplot()
+    image = axes.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="viridis", vmin=0,
+                        vmax=max(float(np.nanmax(grid.to_numpy())), 1e-9))
+    _label_ticks(axes, list(grid.columns), list(grid.index))
+    for (i, j), value in np.ndenumerate(grid.to_numpy()):
+        axes.text(j, i, f"{value:.0%}", ha="center", va="center", fontsize=7, color="white")
+    figure.colorbar(image, ax=axes, label=f"P({outcome})", format=PercentFormatter(1.0))
+    axes.set_xlabel(x_path)
+    axes.set_ylabel(y_path)
+    axes.set_title(f"P({outcome}) over two assumptions\neach cell within ±{half:.1%} (95%), "
+                   f"{int(rows['total'].iloc[0]):,} runs per cell")
+    return figure
+
+
+def _label_ticks(axes: Axes, x: list[object], y: list[object]) -> None:
+    axes.set_xticks(range(len(x)), [_short(v) for v in x], rotation=45)
+    axes.set_yticks(range(len(y)), [_short(v) for v in y])
+
+
+def _short(value: object) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+def tornado_chart(sensitivity: Sensitivity) -> Figure:
+    """Parameters ranked by total-order Sobol' index (or Morris mu*), with 95% intervals;
+    first-order indices drawn inside the Sobol' bars."""
+    table = sensitivity.indices.head(TOP)
+    figure = Figure(figsize=(SIZE[0] + 2, SIZE[1]), layout="constrained")
+    axes = figure.add_subplot()
+    y = np.arange(len(table))
+    if sensitivity.method == "sobol":
+        axes.barh(y, table["ST"], xerr=table["ST_conf"], color="tab:red", alpha=0.45, capsize=3,
+                  label="total order ST (with interactions)")
+        axes.barh(y, table["S1"].clip(lower=0), height=0.4, color="tab:red",
+                  label="first order S1 (alone)")
+        axes.set_xlabel(f"Sobol' index of P({sensitivity.outcome}) (share of its variance)")
+    else:
+        axes.barh(y, table["mu_star"], xerr=table["mu_star_conf"], color="tab:red", alpha=0.6,
+                  capsize=3, label="mu* (mean absolute effect)")
+        axes.set_xlabel(f"Morris mu*: mean absolute change in P({sensitivity.outcome}) "
+                        "over a parameter's range")
+    axes.set_yticks(y, [str(name) for name in table.index], fontsize="small")
+    axes.invert_yaxis()
+    axes.legend(loc="lower right", fontsize="small")
+    axes.set_title(f"what moves P({sensitivity.outcome}) (base {sensitivity.base_probability:.1%})\n"
+                   f"{sensitivity.method}, {sensitivity.runs:,} runs, chance shared within each "
+                   "base sample")
+    return figure
+
+
+def swing_chart(swings: pd.DataFrame, outcome: str) -> Figure:
+    """Classic tornado from one batch: P(outcome) among the runs in the lowest and in the
+    highest fifth of each parameter, as bars from the overall probability, with intervals."""
+    table = swings.head(TOP)
+    figure = Figure(figsize=(SIZE[0] + 2, SIZE[1]), layout="constrained")
+    axes = figure.add_subplot()
+    base = float(table["base"].iloc[0]) if len(table) else 0.0
+    y = np.arange(len(table))
+    for column, shade, label in (("p_low", "tab:blue", "lowest fifth"),
+                                 ("p_high", "tab:red", "highest fifth")):
+        error = np.vstack([table[column] - table[f"{column}_ci_low"],
+                           table[f"{column}_ci_high"] - table[column]])
+        axes.barh(y, table[column] - base, left=base, color=shade, alpha=0.6, label=label)
+        axes.errorbar(table[column], y, xerr=error, fmt="none", ecolor="0.3", capsize=2)
+    axes.axvline(base, color="black", linewidth=0.8)
+    axes.set_yticks(y, [str(name) for name in table.index], fontsize="small")
+    axes.invert_yaxis()
+    axes.xaxis.set_major_formatter(PercentFormatter(1.0))
+    axes.set_xlabel(f"P({outcome}) among runs with the parameter in its lowest / highest fifth")
+    axes.set_title(f"one assumption at a time: P({outcome}) = {base:.1%} overall")
+    axes.legend(loc="lower right", fontsize="small")
+    return figure
