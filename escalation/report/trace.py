@@ -28,7 +28,7 @@ def format_trace(scenario: Scenario, record: RunRecord) -> str:
             f"{name} = {value:.3g}" for name, value in sorted(record.parameters.items())))
     lines.append("")
     for event in record.events:
-        lines.append(_event_line(scenario, event))
+        lines.append(event_line(scenario, event))
         lines.extend(_perception_lines(event, seen.get(event.id, [])))
     lines.append("")
     lines.extend(_verdict(scenario, record))
@@ -53,7 +53,7 @@ def _perceptions_by_event(perceptions: tuple[Perceived, ...]) -> dict[int, list[
     return grouped
 
 
-def _event_line(scenario: Scenario, e: Event) -> str:
+def event_line(scenario: Scenario, e: Event) -> str:
     target = e.asset or e.target or "(public)"
     if e.asset:
         asset = scenario.assets[e.asset]

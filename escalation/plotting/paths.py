@@ -1,0 +1,145 @@
+"""The escalation-path figure: the prefix tree of the runs' first moves as an icicle chart.
+
+One row per move, read top down; each rectangle is a path prefix as wide as its share of the
+runs, split below into the moves that followed. The bottom row shows how every branch ended,
+in outcome classes coloured as in the other figures, so a glance tells which opening moves
+lead to war.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import PercentFormatter
+
+from escalation.analysis.paths import MINOR_KINDS, OTHER, outcome_classes, path_tree
+from escalation.montecarlo.results import Results
+from escalation.montecarlo.stats import wilson
+from escalation.plotting.outcomes import new_axes, no_data, outcome_colours
+
+HEIGHT = 0.92  # of a row: a thin white gap between rows
+FONT = 7.0  # points
+CHAR = 0.6 * FONT  # points per character, about, for deciding whether a label fits
+OTHER_COLOUR = "0.85"
+ROOT = -1  # the index given to the root in gids (runs left without any move end there)
+
+
+def path_icicle_chart(results: Results, depth: int = 4, drop_kinds: Iterable[str] = MINOR_KINDS,
+                      actors: bool = True, min_share: float = 0.01) -> Figure:
+    """The path tree of ``path_tree`` (same arguments) as an icicle chart.
+
+    Node rectangles have gid 'node-<row of the tree>'; the bottom row's segments, one per
+    (node where runs end, outcome class), have gid 'end-<row>-<class>' ('end--1-...' for runs
+    without any move). Widths are shares of the completed runs."""
+    drop = tuple(drop_kinds)
+    what = f"escalation paths, first {depth} moves" + (f" (without {', '.join(drop)})" if drop else "")
+    figure, axes = new_axes(results, what)
+    tree = path_tree(results, depth, drop, actors, min_share)
+    total = len(results.completed)
+    if tree.empty:
+        no_data(axes, "no completed runs" if total == 0 else "no moves")
+        return figure
+    levels = int(tree["level"].max())
+    figure.set_size_inches(11.0, 1.6 + 0.75 * (levels + 1))
+    left = _layout(tree)
+    _draw_nodes(figure, axes, tree, left, total, actors)
+    _draw_ends(figure, axes, results, tree, left, total, levels + 1)
+    axes.set_ylim(levels + 1 + HEIGHT / 2 + 0.05, 1 - HEIGHT / 2 - 0.05)
+    axes.set_yticks(range(1, levels + 2), [*(f"move {i}" for i in range(1, levels + 1)), "outcome"])
+    axes.set_xlim(0, 1)
+    axes.set_xlabel(f"share of the {total:,} completed runs"
+                    f" (prefixes under {min_share:.0%} of runs folded into '{OTHER}')")
+    axes.xaxis.set_major_formatter(PercentFormatter(xmax=1))
+    axes.tick_params(axis="y", length=0)
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    return figure
+
+
+def _layout(tree: pd.DataFrame) -> np.ndarray:
+    """Each node's left edge: children fill their parent from its left, in the tree's order
+    (most frequent first); runs that end at a node take the rest of its width."""
+    edge = {"": 0}  # next free position (in runs) under each prefix
+    left = np.zeros(len(tree), dtype=np.int64)
+    for i, (prefix, parent, runs) in enumerate(tree[["prefix", "parent", "runs"]].itertuples(False)):
+        left[i] = edge[parent]
+        edge[parent] += runs
+        edge[prefix] = left[i]
+    return left
+
+
+def _draw_nodes(figure: Figure, axes: Axes, tree: pd.DataFrame, left: np.ndarray, total: int,
+                actors: bool) -> None:
+    moves = [str(m) for m in tree["move"]]
+    runs = tree["runs"].to_numpy(dtype=np.int64)
+    levels = tree["level"].to_numpy(dtype=np.int64)
+    keys = [m.rpartition(":")[0] if actors else m for m in moves]  # one colour per actor
+    palette = [colormaps["Pastel1"](i) for i in range(9)] + [colormaps["Pastel2"](i) for i in range(8)]
+    named = dict.fromkeys(k for k, m in zip(keys, moves, strict=True) if m != OTHER)
+    shade = {key: palette[i % len(palette)] for i, key in enumerate(named)}
+    colours = [OTHER_COLOUR if m == OTHER else shade[k] for k, m in zip(keys, moves, strict=True)]
+    bars = axes.barh(levels, runs / total, left=left / total, height=HEIGHT, color=colours,
+                     edgecolor="white", linewidth=0.8)
+    width_points = axes.get_position().width * figure.get_figwidth() * 72
+    for i, bar in enumerate(bars):
+        bar.set_gid(f"node-{i}")
+        label = _fitting_label(moves[i], int(runs[i]), total, runs[i] / total * width_points)
+        if label:
+            axes.text((left[i] + runs[i] / 2) / total, levels[i], label, ha="center",
+                      va="center", fontsize=FONT, gid=f"node-label-{i}")
+
+
+def _fitting_label(move: str, runs: int, total: int, room: float) -> str:
+    """The longest of: move and share with its interval, move, kind, that fits ``room``
+    points; '' when none does."""
+    actor, _, kind = move.rpartition(":")
+    low, high = wilson(runs, total)
+    share = f"{runs / total:.0%} [{low:.0%}, {high:.0%}]"
+    for lines in ([actor, kind, share], [actor, kind], [kind]):
+        shown = [line for line in lines if line]
+        if max(len(line) for line in shown) * CHAR + 4 <= room:
+            return "\n".join(shown)
+    return ""
+
+
+def _draw_ends(figure: Figure, axes: Axes, results: Results, tree: pd.DataFrame, left: np.ndarray, total: int,
+               row: int) -> None:
+    """The bottom row: below each node, its runs that end there, split by outcome class."""
+    classes = outcome_classes(results)
+    colours = outcome_colours(results)
+    counts = tree[[f"outcome.{c}" for c in classes]].to_numpy(dtype=np.int64)
+    children = np.zeros_like(counts)
+    positions = {prefix: i for i, prefix in enumerate(tree["prefix"])}
+    root = np.zeros(len(classes), dtype=np.int64)
+    for i, parent in enumerate(tree["parent"]):
+        if parent:
+            children[positions[parent]] += counts[i]
+        else:
+            root += counts[i]
+    ending = counts - children
+    start = left + children.sum(axis=1)  # children fill the left of a node; ends the rest
+    everything = results.completed["outcome"].astype(str).value_counts()
+    root = np.array([int(everything.get(c, 0)) for c in classes]) - root
+    spans = [(ROOT, int(tree["runs"][tree["level"] == 1].sum()), root),
+             *((i, int(start[i]), ending[i]) for i in range(len(tree)))]
+    for node, x, by_class in spans:
+        for name, runs in zip(classes, by_class, strict=True):
+            if runs <= 0:
+                continue
+            bar = axes.barh(row, runs / total, left=x / total, height=HEIGHT,
+                            color=colours[name], edgecolor="white", linewidth=0.5)[0]
+            bar.set_gid(f"end-{node}-{name}")
+            x += int(runs)
+    summary = results.summary()
+    handles = [Patch(color=colours[name], label=f"{name}: {p:.1%} [{lo:.1%}, {hi:.1%}]")
+               for name, p, lo, hi in zip(classes, summary["probability"], summary["ci_low"],
+                                          summary["ci_high"], strict=True)]
+    figure.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)),
+                       fontsize=8, title="outcome class: probability [95% interval]",
+                       title_fontsize=8, frameon=False)
