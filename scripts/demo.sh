@@ -7,6 +7,7 @@ bash scripts/setup.sh
 rm -rf results/us_iran
 .venv/bin/escalation run scenarios/us_iran_2020.yaml --runs "${RUNS:-10000}" --seed 42 \
     --out results/us_iran
+.venv/bin/escalation report results/us_iran   # one HTML page: summary, paths and every figure
 echo
 echo "One run of that batch, as a timeline (run 0 of seed 42):"
 .venv/bin/escalation trace scenarios/us_iran_2020.yaml --seed 42 --run 0

@@ -46,8 +46,13 @@ from escalation.plotting import (
 ROOT = Path(__file__).resolve().parents[1]
 US_IRAN = ROOT / "scenarios" / "us_iran_2020.yaml"
 RUNS = 300
-NAMES = [f"{name}.{fmt}" for name in ("outcomes", "duration", "deaths", "convergence", "paths")
-         for fmt in ("png", "svg")]
+FIGURE_NAMES = ("outcomes", "duration", "deaths", "convergence", "paths", "survival", "rungs",
+                "first_passage", "transitions")
+OPTIONAL_NAMES = ("swing", "discovery")  # the seed scenario has sampled parameters and wars
+NAMES = [f"{name}.{fmt}" for name in (*FIGURE_NAMES, *OPTIONAL_NAMES) for fmt in ("png", "svg")]
+# with the scenario (the commands have it), the tension fan chart is drawn as well
+CLI_NAMES = [f"{name}.{fmt}" for name in (*FIGURE_NAMES, "tension", *OPTIONAL_NAMES)
+             for fmt in ("png", "svg")]
 
 
 def escalation_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -296,8 +301,8 @@ def test_plot_command_writes_the_figures_into_the_folder(batch: tuple[Results, P
     shutil.copytree(batch[1], folder)
     result = escalation_cli("plot", str(folder))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [str(folder / name) for name in NAMES]
-    for name in NAMES:
+    assert result.stdout.splitlines() == [str(folder / name) for name in CLI_NAMES]
+    for name in CLI_NAMES:
         assert (folder / name).stat().st_size > 10_000
 
 
@@ -316,6 +321,6 @@ def test_run_with_out_writes_the_figures_too(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     written = lines.index(f"written to {out}/: runs.parquet, summary.json, scenario.yaml")
-    assert lines[written + 1:] == [str(out / name) for name in NAMES]
-    assert all((out / name).stat().st_size > 10_000 for name in NAMES)
+    assert lines[written + 1:] == [str(out / name) for name in CLI_NAMES]
+    assert all((out / name).stat().st_size > 10_000 for name in CLI_NAMES)
     assert len(Results.load(out).runs) == 100

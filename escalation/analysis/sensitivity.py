@@ -143,6 +143,8 @@ def swing_table(results: Results, outcome: str | None = None, share: float = 0.2
     No extra runs: it reads the batch's own parameter columns. It shows one-at-a-time
     association, not interactions (see ``sensitivity`` for those)."""
     done = results.completed
+    if done.empty:
+        raise ValueError("no completed runs to compare")
     target = outcome or default_outcome(results.outcome_ids)
     hit = (done["outcome"].astype(str) == target).to_numpy()
     rows = []

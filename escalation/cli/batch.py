@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from escalation.cli.options import (
@@ -17,6 +18,8 @@ from escalation.cli.options import (
 )
 from escalation.engine.simulate import simulate
 from escalation.report.trace import format_trace
+from escalation.scenario.compiled import Scenario
+from escalation.scenario.loader import load_scenario
 from escalation.scenario.schema import ScenarioSpec
 
 if TYPE_CHECKING:
@@ -37,6 +40,13 @@ def _trace(args: argparse.Namespace) -> int:
     scenario = load(args)
     record = simulate(scenario, seed=args.seed, run=args.run)
     sys.stdout.write(format_trace(scenario, record))
+    if args.out:
+        from escalation.plotting import save_figure
+        from escalation.plotting.timeline import timeline_chart
+
+        for path in save_figure(timeline_chart(scenario, record), args.out,
+                                f"timeline_seed{args.seed}_run{args.run}"):
+            print(path)
     return 0
 
 
@@ -60,7 +70,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.out:
         print(f"written to {args.out}/: runs.parquet"
               + (", events.parquet" if args.keep_events else "") + ", summary.json, scenario.yaml")
-        _print_figures(results, args.out)
+        _print_figures(results, args.out, scenario)
     return 0
 
 
@@ -68,18 +78,19 @@ def _plot(args: argparse.Namespace) -> int:
     from escalation.montecarlo.results import Results
 
     try:
-        results = Results.load(args.folder)
+        results = Results.load(args.folder, events=True)
     except FileNotFoundError as error:
         print(f"escalation: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    _print_figures(results, args.folder)
+    as_run = Path(args.folder) / "scenario.yaml"  # the very scenario the batch ran
+    _print_figures(results, args.folder, load_scenario(as_run) if as_run.is_file() else None)
     return 0
 
 
-def _print_figures(results: Results, folder: str) -> None:
+def _print_figures(results: Results, folder: str, scenario: Scenario | None) -> None:
     from escalation.plotting import write_figures
 
-    for path in write_figures(results, folder):
+    for path in write_figures(results, folder, scenario):
         print(path)
 
 
@@ -100,6 +111,7 @@ def register(commands: Any) -> None:
     trace.add_argument("--seed", type=non_negative, default=0, help="batch seed (default 0)")
     trace.add_argument("--run", type=non_negative, default=0,
                        help="run index within the batch (default 0)")
+    trace.add_argument("--out", metavar="DIR", help="also draw the run's timeline (PNG, SVG) into DIR")
     add_settings(trace)
     trace.set_defaults(handler=_trace)
     run = commands.add_parser("run", help="run a Monte Carlo batch and summarise it")
