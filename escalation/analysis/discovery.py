@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from escalation.analysis.sensitivity import default_outcome
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.stats import wilson
 
@@ -26,9 +27,7 @@ def target_outcome(results: Results, outcome: str | None = None) -> str:
     outcome class."""
     if outcome is not None:
         return outcome
-    if DEFAULT_OUTCOME in results.outcome_ids or not results.outcome_ids:
-        return DEFAULT_OUTCOME
-    return results.outcome_ids[-1]
+    return default_outcome(results.outcome_ids) if results.outcome_ids else DEFAULT_OUTCOME
 
 
 def parameter_table(results: Results, outcome: str | None = None) -> tuple[pd.DataFrame, np.ndarray, str]:

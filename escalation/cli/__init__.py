@@ -1,7 +1,8 @@
 """The ``escalation`` command: each subcommand parses its options and calls the library.
 
 Commands live in modules by theme (``batch``: one scenario and its batches; ``assumptions``:
-counterfactuals, sweeps and sensitivity; ``reports``: explanations and reports), each with a
+counterfactuals, sweeps and sensitivity; ``tables``: paths and scenario discovery of a batch
+folder; ``reports``: explanations and reports), each with a
 ``register`` that adds its subcommands.
 """
 
@@ -11,7 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from escalation.cli import assumptions, batch, reports
+from escalation.cli import assumptions, batch, reports, tables
 from escalation.cli.options import EXIT_BAD_INPUT
 from escalation.errors import ScenarioError
 
@@ -20,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="escalation", description="Simulate international crises from scenario files.")
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (batch, assumptions, reports):
+    for module in (batch, tables, assumptions, reports):
         module.register(commands)
     return parser
 
