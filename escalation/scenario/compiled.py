@@ -195,6 +195,10 @@ class Scenario:
         return self.spec.name
 
     @property
+    def title(self) -> str:
+        return self.spec.title
+
+    @property
     def outcome_ids(self) -> tuple[str, ...]:
         return tuple(o.id for o in self.outcomes)
 
