@@ -38,6 +38,7 @@ from escalation.plotting import (
     deaths_chart,
     duration_chart,
     ecdf,
+    exchanges_chart,
     outcome_chart,
     running_wilson,
     write_figures,
@@ -46,7 +47,7 @@ from escalation.plotting import (
 ROOT = Path(__file__).resolve().parents[1]
 US_IRAN = ROOT / "scenarios" / "us_iran_2020.yaml"
 RUNS = 300
-FIGURE_NAMES = ("outcomes", "duration", "deaths", "convergence", "paths", "survival", "rungs",
+FIGURE_NAMES = ("outcomes", "duration", "deaths", "exchanges", "convergence", "paths", "survival", "rungs",
                 "first_passage", "transitions")
 OPTIONAL_NAMES = ("swing", "discovery")  # the seed scenario has sampled parameters and wars
 NAMES = [f"{name}.{fmt}" for name in (*FIGURE_NAMES, *OPTIONAL_NAMES) for fmt in ("png", "svg")]
@@ -214,6 +215,22 @@ def test_duration_chart_has_one_line_per_outcome_present(results: Results) -> No
         assert axes.get_xlabel() == "duration (days)" and f"{len(shown.completed)} runs" in \
             axes.get_title()
     assert absent not in present
+
+
+def test_exchanges_chart_stacks_each_count_by_outcome(results: Results) -> None:
+    done = results.completed
+    axes = axes_of(exchanges_chart(results))
+    heights: dict[int, float] = {}
+    for container in axes.containers:
+        name = str(container.patches[0].get_gid())
+        shown = done[done["outcome"].astype(str) == name.removeprefix("exchanges-")]
+        counts = np.bincount(shown["kinetic_acts"].to_numpy(dtype=int),
+                             minlength=len(container.patches))
+        for x, patch in enumerate(container.patches):
+            assert patch.get_height() == pytest.approx(counts[x] / len(done))
+            heights[x] = heights.get(x, 0.0) + patch.get_height()
+    assert sum(heights.values()) == pytest.approx(1.0)
+    assert max(heights) == done["kinetic_acts"].max()
 
 
 def test_deaths_chart_has_one_line_per_actor_with_deaths(results: Results) -> None:

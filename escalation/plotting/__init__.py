@@ -18,7 +18,7 @@ from escalation.analysis.sensitivity import default_outcome, swing_table
 from escalation.montecarlo.results import Results
 from escalation.plotting.assumptions import swing_chart
 from escalation.plotting.discovery import prim_chart
-from escalation.plotting.distributions import deaths_chart, duration_chart, ecdf
+from escalation.plotting.distributions import deaths_chart, duration_chart, ecdf, exchanges_chart
 from escalation.plotting.dynamics import (
     first_passage_chart,
     rung_fan_chart,
@@ -39,6 +39,7 @@ FIGURES: dict[str, Callable[[Results], Figure]] = {  # need only the batch's run
     "outcomes": outcome_chart,
     "duration": duration_chart,
     "deaths": deaths_chart,
+    "exchanges": exchanges_chart,
     "convergence": convergence_chart,
     "paths": path_icicle_chart,
     "survival": survival_chart,
@@ -107,6 +108,7 @@ __all__ = [
     "deaths_chart",
     "duration_chart",
     "ecdf",
+    "exchanges_chart",
     "outcome_chart",
     "running_estimates",
     "running_wilson",

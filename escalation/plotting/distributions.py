@@ -91,3 +91,30 @@ def deaths_chart(results: Results) -> Figure:
     axes.yaxis.set_major_formatter(PercentFormatter(xmax=1))
     axes.grid(alpha=0.3)
     return figure
+
+
+def exchanges_chart(results: Results) -> Figure:
+    """How many kinetic acts (strikes, attacks, killings) a run has: the share of runs with
+    each count, stacked by outcome class, so it shows which outcomes the long exchanges end in."""
+    figure, axes = new_axes(results, "kinetic exchanges per run")
+    done = results.completed
+    if done.empty or "kinetic_acts" not in done.columns:
+        no_data(axes, "no completed runs")
+        return figure
+    counts = done["kinetic_acts"].to_numpy(dtype=int)
+    outcomes = done["outcome"].astype(str).to_numpy()
+    x = np.arange(int(counts.max()) + 1)
+    bottom = np.zeros(x.size)
+    for name, shade in outcome_colours(results).items():
+        share = np.bincount(counts[outcomes == name], minlength=x.size) / len(done)
+        if share.any():
+            axes.bar(x, share, bottom=bottom, color=shade, label=name, gid=f"exchanges-{name}")
+            bottom += share
+    mean = counts.mean()
+    axes.axvline(mean, color="0.3", linestyle="--", linewidth=1, label=f"mean {mean:.1f}")
+    axes.set_xlabel("kinetic acts in a run (the scripted opening included)")
+    axes.set_ylabel("share of runs")
+    axes.yaxis.set_major_formatter(PercentFormatter(xmax=1))
+    axes.legend(loc="best", fontsize=9)
+    axes.grid(alpha=0.3, axis="y")
+    return figure
