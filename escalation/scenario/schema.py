@@ -88,10 +88,13 @@ class Actor(Model):
         0.5, description="Sensitivity to the domestic cost of backing down from a public threat."
     )
     credibility: Probability = Field(0.5, description="Initial credibility of its threats.")
-    allies: tuple[str, ...] = Field((), description="Actors whose losses it counts as its side's.")
+    allies: tuple[str, ...] = Field((), description=(
+        "Actors it stands with: acts against or by them read as perceived.against_ally / "
+        "perceived.by_ally (and trigger tit-for-tat by default)."))
     sponsor: str | None = Field(None, description="State backing a non-state party.")
     relays_warnings: Probability = Field(
-        0.0, description="Chance it passes a warning about a strike on its soil to the target."
+        0.0, description="Chance it passes a warning about a strike on its soil to the owner of the "
+        "targeted asset."
     )
     relay_delay_hours: Variate = Field(0.25, description="Hours it takes to pass a warning on.")
     inventory: dict[str, Num] = Field(
