@@ -27,38 +27,10 @@ from escalation.montecarlo.batch import run_batch, scenario_as_run
 from escalation.montecarlo.stats import wilson
 from escalation.plotting.assumptions import comparison_chart, sweep_chart, swing_chart, tornado_chart
 from escalation.scenario.overrides import split_path
+from tests.toys import COIN_FLIPS, quick
 
-TOY = """
-name: toy
-horizon_days: 10
-quiet_days: 2
-actors:
-  c:
-    resolve: {dist: uniform, low: 0, high: 1}
-    deliberation_hours: 1
-  a:
-    deliberation_hours: 1
-    perception: {delay_hours: 0}
-    policies:
-      - when: "perceived.actor == 'b' and not perceived.update"
-        id: answer
-        probability: 0.6
-        do: {action: sanctions, target: b}
-  b:
-    deliberation_hours: 1
-    perception: {delay_hours: 0}
-    policies:
-      - when: "perceived.actor == 'a' and not perceived.update"
-        id: answer
-        probability: {dist: uniform, low: 0.2, high: 0.4}
-        do: {action: sanctions, target: a}
-initial_events:
-  - {actor: a, action: criticize, target: b}
-outcomes:
-  - {id: both, when: "responses.a >= 1", terminal: true}
-  - {id: b_only, when: "responses.b >= 1"}
-  - {id: none, when: "true"}
-"""
+SILENT_C = "actors:\n  c:\n    resolve: {dist: uniform, low: 0, high: 1}\n    QUICK\n"
+TOY = quick(COIN_FLIPS.replace("actors:\n", SILENT_C, 1).replace("name: coin_flips", "name: toy"))
 B_ANSWERS = "actors.b.policies.answer.probability"
 A_ANSWERS = "actors.a.policies.answer.probability"
 ROOT = Path(__file__).resolve().parents[1]

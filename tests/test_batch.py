@@ -39,6 +39,7 @@ from escalation.montecarlo.chunk import RunFailed
 from escalation.montecarlo.stats import wilson
 from escalation.policies.base import Context, Response
 from escalation.policies.rule import RulePolicy
+from tests.toys import COIN_FLIPS, TRUE_PROBABILITIES, quick
 
 ROOT = Path(__file__).resolve().parents[1]
 US_IRAN = ROOT / "scenarios" / "us_iran_2020.yaml"
@@ -46,40 +47,6 @@ Z95 = 1.959963984540054
 seeds = st.integers(0, 2**32)
 
 # Two sides that hear at once (no delay, no noise) and decide within the hour.
-QUICK = "deliberation_hours: 1\n    perception: {delay_hours: 0, noise: 0}"
-
-# A criticises B. B answers with sanctions with a per-run probability p ~ uniform(0.2, 0.4),
-# so with probability E[p] = 0.3; A then answers B's sanctions with probability 0.6, which
-# ends the run at once (terminal). Nothing else can happen, so the outcome probabilities are
-# both = 0.3 * 0.6, b_only = 0.3 * 0.4, none = 0.7.
-COIN_FLIPS = """
-name: coin_flips
-horizon_days: 10
-quiet_days: 2
-actors:
-  a:
-    QUICK
-    policies:
-      - when: "perceived.actor == 'b' and not perceived.update"
-        id: answer
-        probability: 0.6
-        do: {action: sanctions, target: b}
-  b:
-    QUICK
-    policies:
-      - when: "perceived.actor == 'a' and not perceived.update"
-        id: answer
-        probability: {dist: uniform, low: 0.2, high: 0.4}
-        do: {action: sanctions, target: a}
-initial_events:
-  - {actor: a, action: criticize, target: b}
-outcomes:
-  - {id: both, when: "responses.a >= 1", terminal: true}
-  - {id: b_only, when: "responses.b >= 1"}
-  - {id: none, when: "true"}
-"""
-TRUE_PROBABILITIES = {"both": 0.3 * 0.6, "b_only": 0.3 * 0.4, "none": 0.7}
-
 # Six uncertain parameters, one of each continuous distribution, for Latin hypercubes.
 STRATA = """
 name: strata
@@ -119,7 +86,7 @@ STRATA_PARAMETERS = {  # the same distributions, as scipy gives them
 
 
 def load(text: str) -> Scenario:
-    return escalation.load_scenario_text(text.replace("QUICK", QUICK))
+    return escalation.load_scenario_text(quick(text))
 
 
 def batch(scenario: Scenario, runs: int, seed: int = 0, **options: Any) -> Results:

@@ -28,15 +28,15 @@ from escalation.policies.base import Policy
 from escalation.policies.graduated import choose_option
 from escalation.policies.proportional import proportional_salvo
 from escalation.policies.registry import POLICIES
+from tests.toys import quick
 
 SEEDS = range(6)
 
 # Two sides that hear at once (no delay, no noise) and decide within the hour.
-QUICK = "deliberation_hours: 1\n    perception: {delay_hours: 0, noise: 0}"
 
 
 def load(text: str) -> Scenario:
-    return escalation.load_scenario_text(text.replace("QUICK", QUICK))
+    return escalation.load_scenario_text(quick(text))
 
 
 def run(scenario: Scenario, seed: int = 0) -> RunRecord:
