@@ -12,6 +12,7 @@ import json
 import math
 import os
 import re
+from collections import Counter
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -196,11 +197,19 @@ def _figures(root: Path) -> list[str]:
 def _inline_svg(text: str, prefix: str) -> str:
     """An SVG file as an element of the page: without its XML prolog and metadata (links to
     vocabularies), and with its ids prefixed so that figures cannot take each other's glyphs,
-    markers or clip paths."""
+    markers or clip paths; an id repeated within one figure is numbered (references keep
+    pointing at the first, as a browser resolves them)."""
     start = text.find("<svg")
     if start < 0:
         raise ValueError("not an SVG file: no <svg> element")
     body = re.sub(r"<metadata>.*?</metadata>\s*", "", text[start:], flags=re.S)
-    body = re.sub(r'\bid="([^"]*)"', lambda m: f'id="{prefix}{m[1]}"', body)
+    seen: Counter[str] = Counter()
+
+    def unique(match: re.Match[str]) -> str:  # a gid matplotlib gave several artists
+        seen[match[1]] += 1
+        repeat = f"-{seen[match[1]]}" if seen[match[1]] > 1 else ""
+        return f'id="{prefix}{match[1]}{repeat}"'
+
+    body = re.sub(r'\bid="([^"]*)"', unique, body)
     body = re.sub(r'((?:xlink:)?href)="#([^"]*)"', lambda m: f'{m[1]}="#{prefix}{m[2]}"', body)
     return re.sub(r"url\(#([^)]*)\)", lambda m: f"url(#{prefix}{m[1]})", body)
