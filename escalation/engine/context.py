@@ -16,17 +16,20 @@ if TYPE_CHECKING:
 class DecisionContext:
     """One actor deliberating on one perception; names are computed as conditions read them."""
 
-    __slots__ = ("_namespace", "me", "perceived", "world")
+    __slots__ = ("me", "namespace", "perceived", "world")
 
     def __init__(self, world: World, me: ActorState, perceived: Perceived | None) -> None:
         self.world = world
         self.me = me
         self.perceived = perceived
-        self._namespace: PerceptionView | None = None
+        # A plain attribute, not a property: policies read it several times per deliberation.
+        self.namespace: dict[str, object] = (
+            PerceptionView(world, me, perceived) if perceived is not None else _NOT_DELIBERATING
+        )
 
     @property
     def rng(self) -> random.Random:
-        return self.world.streams.get(f"decide:{self.me.d.id}")
+        return self.world.streams.get(self.me.decide)
 
     @property
     def now_days(self) -> float:
@@ -51,9 +54,13 @@ class DecisionContext:
         target = 1.0 if toward_kept else 0.0
         me.credibility += learning * (target - me.credibility)
 
-    @property
-    def namespace(self) -> dict[str, object]:
-        if self._namespace is None:
-            assert self.perceived is not None, "a namespace is read only while deliberating"
-            self._namespace = PerceptionView(self.world, self.me, self.perceived)
-        return self._namespace
+
+class _NotDeliberating(dict[str, object]):
+    """The namespace of a context that settles a threat: there is no perception to read."""
+
+    def __missing__(self, name: str) -> object:
+        raise AssertionError(f"'{name}' read outside a deliberation: a namespace is read only "
+                             "while deliberating")
+
+
+_NOT_DELIBERATING = _NotDeliberating()

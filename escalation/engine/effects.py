@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from escalation.scenario.distributions import binomial, poisson
 
 
-@dataclass(frozen=True, slots=True)
-class Damage:
+class Damage(NamedTuple):
+    """What an act did. This and ``Exposure`` are named tuples, not frozen dataclasses: one of
+    each is made per strike, and a frozen dataclass's ``__init__`` (an ``object.__setattr__``
+    per field) costs about three times as much."""
+
     failed: int = 0
     intercepted: int = 0
     hits: int = 0
@@ -18,8 +21,7 @@ class Damage:
     value_lost: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class Exposure:
+class Exposure(NamedTuple):
     """What a target puts at risk, read from the run's parameter vector."""
 
     personnel: float

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import math
 import random
+from functools import lru_cache
 
 from escalation.scenario.distributions import poisson
 
 Stages = tuple[tuple[float, float], ...]
 
 
+@lru_cache(maxsize=4096)
 def disclosure_steps(
     deaths: int, injuries: int, death_stages: Stages, injury_stages: Stages
-) -> list[tuple[float, int, int]]:
+) -> tuple[tuple[float, int, int], ...]:
     """(hours after the event, deaths revealed, injuries revealed), one entry per change.
 
     The first entry is always there (even when nothing is revealed yet): it is the first
-    report of the event; later entries are disclosures that revise it.
+    report of the event; later entries are disclosures that revise it. Cached: casualty
+    counts repeat across events and runs, and the answer depends on nothing else.
     """
     times = sorted({t for t, _ in death_stages} | {t for t, _ in injury_stages})
     steps: list[tuple[float, int, int]] = []
@@ -24,7 +27,7 @@ def disclosure_steps(
         shown = (_revealed(deaths, death_stages, moment), _revealed(injuries, injury_stages, moment))
         if not steps or shown != steps[-1][1:]:
             steps.append((moment, *shown))
-    return steps
+    return tuple(steps)
 
 
 def _revealed(count: int, stages: Stages, moment: float) -> int:

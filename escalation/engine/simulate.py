@@ -16,6 +16,14 @@ def sample_uniforms(scenario: Scenario, seeds: np.ndarray) -> np.ndarray:
     return named_uniforms(seeds, scenario.parameters.keys)
 
 
+def run_world(scenario: Scenario, own_seed: int, values: list[float], keep_events: bool) -> World:
+    """Play one run, from its own seed and parameter vector, and return the finished world:
+    ``simulate`` makes a ``RunRecord`` of it, batches read their columns straight off it."""
+    world = World(scenario, values, Streams(own_seed), keep_events)
+    world.run()
+    return world
+
+
 def simulate(
     scenario: Scenario, seed: int = 0, run: int = 0, *, keep_events: bool = True,
     values: np.ndarray | None = None,
@@ -26,12 +34,10 @@ def simulate(
     pass it to sample parameters by Latin hypercube, sweeps to pin one.
     """
     own_seed = run_seed(seed, run)
-    streams = Streams(own_seed)
     if values is None:
         uniforms = sample_uniforms(scenario, np.array([own_seed], dtype=np.uint64))
         values = scenario.parameters.values_from_uniforms(uniforms)[0]
-    world = World(scenario, values.tolist(), streams, keep_events)
-    world.run()
+    world = run_world(scenario, own_seed, values.tolist(), keep_events)
     tally = world.tally
     outcome = tally.classify(world)
     parameter_values = {p.name: float(values[p.slot]) for p in scenario.parameters.uncertain}

@@ -6,8 +6,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import simpy
-
 from escalation.engine.records import Perceived
 from escalation.scenario.compiled import ActorDef
 
@@ -27,13 +25,15 @@ class ActorState:
     inventory: dict[str, float] = field(default_factory=dict)
     memory: dict[str, dict[str, Any]] = field(default_factory=dict)
     inbox: list[Perceived] = field(default_factory=list)  # perceptions not yet deliberated on
-    wake: simpy.Event | None = None  # set while the actor waits for news
+    deciding: bool = False  # a deliberation is under way; news joins its inbox
+    decide: str = ""  # the names of its random streams' purposes, formatted once per run
+    effects: str = ""
+    perceive: str = ""
 
-    def tell(self, perceived: Perceived) -> None:
-        """Hand over a perception, waking the actor if it is waiting for one."""
-        self.inbox.append(perceived)
-        if self.wake is not None and not self.wake.triggered:
-            self.wake.succeed()
+    def __post_init__(self) -> None:
+        actor = self.d.id
+        self.decide, self.effects, self.perceive = \
+            f"decide:{actor}", f"effects:{actor}", f"perceive:{actor}"
 
     def stock(self, item: str | None) -> float:
         """Units of ``item`` left; an item the actor does not track is unlimited."""

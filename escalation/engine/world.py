@@ -1,17 +1,25 @@
-"""One run as SimPy processes: actors deliberate, acts unfold, reports travel, crises end.
+"""One run as SimPy callbacks: actors deliberate, acts unfold, reports travel, crises end.
 
 Flow of an act: an actor's policy picks it; it is carried out over its lead and duration
 (warning, flight time); its effects are drawn; it is recorded as an ``Event`` that names its
 cause; the ladder, tension and counts are updated; and each actor receives its own perception
 of it, late, noisy and, for injuries revealed in stages, more than once.
+
+Everything that waits is a callback on SimPy's clock (``_after``), not a generator process: a
+process costs an initialisation step, a generator resumption per wait and an event per wake-up,
+which was most of a small run's cost. Where a process used to start in a step of its own (a
+timed act, chosen during a deliberation), the callback is still scheduled for that moment
+(``_soon``), so that what happens within one moment happens in the same order as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable
+from heapq import heappush
 from typing import Any
 
 import simpy
+from simpy.events import NORMAL, URGENT
 
 from escalation.engine import effects
 from escalation.engine.context import DecisionContext
@@ -25,15 +33,27 @@ from escalation.policies.base import Act
 from escalation.scenario.compiled import (
     AccidentDef,
     AssetDef,
-    InitialDef,
     InitiativeDef,
     KindDef,
+    OrderDef,
     Scenario,
     draw,
 )
 
-Process = Generator[simpy.Event, Any, None]
+Callback = Callable[[simpy.Event], None]
+Delivery = tuple[ActorState, Perceived, bool, tuple[int, int]]  # observer, report, first?, own harm
 
+
+class _Call(simpy.Event):
+    """An event born triggered (its value and success are class attributes), with one
+    callback: what a process's timeout did, without a generator to resume."""
+
+    _value = None
+    _ok = True
+
+    def __init__(self, env: simpy.Environment, callback: Callback) -> None:
+        self.env = env
+        self.callbacks = [callback]
 
 class World:
     """The mutable world of one run. Build, ``run()``, then read ``tally`` and ``events``."""
@@ -54,6 +74,7 @@ class World:
         self.streams = streams
         self.keep_events = keep_events
         self.env = simpy.Environment()
+        self._queue, self._sequence = self.env._queue, self.env._eid  # see ``_after``
         self.events: list[Event] = []
         self.perceptions: list[Perceived] = []
         self.actors = {
@@ -70,72 +91,84 @@ class World:
         self.busy = 0
         self.last_hostile = 0.0
         self.stop = self.env.event()
-        self._idle: simpy.Event | None = None
+        self._quiet = scenario.spec.quiet_days * 24.0
+        self._waiting = False  # the quiet watch waits for nothing to be busy
         self._next_id = 0
 
     # -- running ---------------------------------------------------------------------
     def run(self) -> None:
-        env = self.env
-        for state in self.actors.values():
-            env.process(self._actor(state))
         for opening in self.scenario.initial:
             self._work(+1)  # a scripted opening still to come keeps the crisis open
-            env.process(self._opening(opening))
+            self._after(opening.at_hours, self._opening_at(opening.actor, opening.order, opening.id))
         for accident in self.scenario.accidents:
             if self.values[accident.rate_per_day] > 0 and accident.max_occurrences > 0:
-                env.process(self._accident(accident))
+                self._accident(accident)
         for state in self.actors.values():
             for initiative in state.d.initiatives:
                 if self.values[initiative.rate_per_day] > 0:
-                    env.process(self._initiative(state, initiative))
-        env.process(self._quiet_watch())
-        env.process(self._horizon())
-        env.run(until=self.stop)
+                    self._initiative(state, initiative)
+        self._watch()
+        self._after(self.scenario.spec.horizon_days * 24.0, lambda _: self.finish("horizon"))
+        self.env.run(until=self.stop)
+
+    def _after(self, delay: float, callback: Callback) -> None:
+        """Call ``callback`` once ``delay`` hours have passed. This is the body of SimPy's
+        ``Environment.schedule`` (a heap of (time, priority, sequence, event)), inlined
+        because every wait of a run comes through here."""
+        if delay < 0:  # as SimPy's Timeout: a drawn delay below zero fails the run
+            raise ValueError(f"Negative delay {delay}")
+        env = self.env
+        heappush(self._queue, (env.now + delay, NORMAL, next(self._sequence), _Call(env, callback)))
+
+    def _soon(self, callback: Callback) -> None:
+        """Call ``callback`` in a step of its own at this moment, before later timeouts: when a
+        process would have started, or resumed on an event that succeeded."""
+        self.env.schedule(_Call(self.env, callback), URGENT, 0.0)
 
     def finish(self, how: str, outcome: str | None = None) -> None:
         if not self.stop.triggered:
             self.tally.ended_by, self.tally.terminal_outcome = how, outcome
             self.stop.succeed()
 
-    def _horizon(self) -> Process:
-        yield self.env.timeout(self.scenario.spec.horizon_days * 24.0)
-        self.finish("horizon")
-
-    def _quiet_watch(self) -> Process:
+    def _watch(self, _: simpy.Event | None = None) -> None:
         """End the run once no hostile act has happened for the quiet period and nothing is
-        being decided, carried out or first reported."""
-        quiet = self.scenario.spec.quiet_days * 24.0
-        while True:
-            remaining = self.last_hostile + quiet - self.env.now
-            if remaining > 1e-9:
-                yield self.env.timeout(remaining)
-            elif self.busy > 0:
-                self._idle = self.env.event()
-                yield self._idle
-            else:
-                self.finish("quiet")
-                return
+        being decided, carried out or first reported; else look again when that may be so."""
+        remaining = self.last_hostile + self._quiet - self.env.now
+        if remaining > 1e-9:
+            self._after(remaining, self._watch)
+        elif self.busy > 0:
+            self._waiting = True  # ``_work`` looks again once nothing is busy
+        else:
+            self.finish("quiet")
 
     def _work(self, delta: int) -> None:
         self.busy += delta
-        if self.busy == 0 and self._idle is not None and not self._idle.triggered:
-            self._idle.succeed()
+        if self.busy == 0 and self._waiting:
+            self._waiting = False
+            self._soon(self._watch)
 
     # -- actors ----------------------------------------------------------------------
-    def _actor(self, state: ActorState) -> Process:
-        rng = self.streams.get(f"decide:{state.d.id}")
-        while True:
-            if not state.inbox:  # a plain event, cheaper than a Store's put and get
-                state.wake = self.env.event()
-                yield state.wake
-                state.wake = None
-            self._work(+1)
-            own = state.inbox[0].event.actor == state.d.id
-            yield self.env.timeout(draw(state.d.follow_up if own else state.d.deliberation, rng))
-            batch, state.inbox = state.inbox, []
+    def _tell(self, state: ActorState, perceived: Perceived) -> None:
+        """Hand over a perception; an actor not yet deliberating starts to, for its
+        deliberation time (its follow-up time when the news is of its own act)."""
+        state.inbox.append(perceived)
+        if state.deciding:
+            return
+        state.deciding = True
+        self._work(+1)
+        d = state.d
+        rng = self.streams.get(state.decide)
+        delay = draw(d.follow_up if perceived.event.actor == d.id else d.deliberation, rng)
+        self._after(delay, lambda _: self._decide(state))
+
+    def _decide(self, state: ActorState) -> None:
+        """Deliberate on everything that arrived while deliberating, in order."""
+        batch, state.inbox = state.inbox, []
+        state.deciding = False
+        if state.d.policies:  # an actor without policies only takes its time
             for perceived in batch:
                 self._deliberate(state, perceived)
-            self._work(-1)
+        self._work(-1)
 
     def _deliberate(self, state: ActorState, perceived: Perceived) -> None:
         context = DecisionContext(self, state, perceived)
@@ -148,29 +181,29 @@ class World:
             if response.stop:
                 return
 
-    def _opening(self, opening: InitialDef) -> Process:
-        yield self.env.timeout(opening.at_hours)
-        yield from self._carry_out(self.actors[opening.actor], Act(opening.order), None,
-                                   opening.id, scripted=True)
-        self._work(-1)
+    def _opening_at(self, actor: str, order: OrderDef, label: str) -> Callback:
+        def opening(_: simpy.Event) -> None:
+            self._start(self.actors[actor], Act(order), None, label, scripted=True)
+            self._work(-1)  # the act, if under way, keeps the crisis open itself
+        return opening
 
     # -- acts ------------------------------------------------------------------------
     def _launch(self, state: ActorState, act: Act, cause: Event | None, label: str) -> None:
-        """Carry an act out: as a process when it takes time, at once when it cannot (a
-        statement, a stand-down), which spares the event loop three steps per act."""
-        steps = self._carry_out(state, act, cause, label)
+        """Carry an act out: one that takes time starts in a step of its own at this moment,
+        after the deliberation that chose it; an instantaneous one (a statement, a stand-down)
+        happens at once."""
         if act.order.warn or act.order.kind.duration != 0.0:
-            self.env.process(steps)
+            self._soon(lambda _: self._start(state, act, cause, label))
         else:
-            for _ in steps:  # pragma: no cover - an instantaneous act never waits
-                raise AssertionError("an instantaneous act tried to wait")
+            self._start(state, act, cause, label)
 
-    def _carry_out(
+    def _start(
         self, state: ActorState, act: Act, cause: Event | None, label: str,
         scripted: bool = False,
-    ) -> Process:
+    ) -> None:
+        """Aim, load and warn; the act happens (``land``) after its lead and duration."""
         order, kind, me = act.order, act.order.kind, state.d.id
-        rng = self.streams.get(f"effects:{me}")
+        rng = self.streams.get(state.effects)
         owner, asset = resolve_target(self.scenario, order, me, cause, self.sponsors, rng)
         if kind.kinetic and asset is None:
             self._settle(state, act, kept=False)  # no eligible target: the order lapses
@@ -190,26 +223,33 @@ class World:
         started = self.env.now
         warned_at = self._warn(state, order.warn, asset, cause, label) if order.warn else None
         lead = draw(order.lead, rng) if order.warn else 0.0
+
+        def land(_: simpy.Event | None = None) -> None:
+            warned = warned_at is not None and warned_at[0] <= self.env.now
+            damage = self._damage(kind.effect, rng, salvo, kind, asset, warned)
+            event = Event(
+                id=self._take_id(), time=self.env.now,
+                started=started, actor=me, kind=kind.id, effect=kind.effect, target=owner,
+                asset=asset.id if asset else "", host=asset.host if asset else "",
+                origin=origin, origin_host=self.scenario.assets[origin].host if origin else "",
+                salvo=salvo, failed=damage.failed, intercepted=damage.intercepted,
+                hits=damage.hits, deaths=damage.deaths, injuries=damage.injuries,
+                value_lost=damage.value_lost, warned=warned, goldstein=kind.goldstein,
+                hostile=kind.hostile, kinetic=kind.kinetic,
+                homeland=bool(asset and asset.homeland and damage.hits),
+                cause=cause.id if cause else None, policy=label,
+                threat=act.enforces.label if act.enforces else "", scripted=scripted,
+                note=order.note,
+            )
+            self._settle(state, act, kept=True)
+            self._happened(event, kind.rung)
+            self._work(-1)
+
         delay = lead + draw(kind.duration, rng)
         if delay > 0:
-            yield self.env.timeout(delay)
-        warned = warned_at is not None and warned_at[0] <= self.env.now
-        damage = self._damage(kind.effect, rng, salvo, kind, asset, warned)
-        event = self._new_event(
-            started=started, actor=me, kind=kind.id, effect=kind.effect, target=owner,
-            asset=asset.id if asset else "", host=asset.host if asset else "",
-            origin=origin, origin_host=self.scenario.assets[origin].host if origin else "",
-            salvo=salvo, failed=damage.failed, intercepted=damage.intercepted,
-            hits=damage.hits, deaths=damage.deaths, injuries=damage.injuries,
-            value_lost=damage.value_lost, warned=warned, goldstein=kind.goldstein,
-            hostile=kind.hostile, kinetic=kind.kinetic,
-            homeland=bool(asset and asset.homeland and damage.hits), cause=cause.id if cause else None,
-            policy=label, threat=act.enforces.label if act.enforces else "", scripted=scripted,
-            note=order.note,
-        )
-        self._settle(state, act, kept=True)
-        self._happened(event, kind.rung)
-        self._work(-1)
+            self._after(delay, land)
+        else:
+            land()
 
     def _settle(self, state: ActorState, act: Act, kept: bool) -> None:
         """Close the threat an act enforces, now that it has happened or lapsed."""
@@ -241,65 +281,85 @@ class World:
         heard: list[float] = []
         kind = self.scenario.kinds["warning"]
         for actor in warned:
-            warning = self._new_event(
+            warning = Event(
+                id=self._take_id(), time=self.env.now,
                 started=self.env.now, actor=state.d.id, kind=kind.id, effect=kind.effect,
                 target=actor, goldstein=kind.goldstein, cause=cause.id if cause else None,
                 policy=label, note=f"warns of an attack on {asset.id if asset else 'its soil'}",
             )
             self._happened(warning, kind.rung)
             host = self.actors[actor]
-            rng = self.streams.get(f"decide:{actor}")
+            rng = self.streams.get(host.decide)
             hosts_target = asset is not None and asset.host == actor and asset.owner != actor
             if asset is not None and hosts_target and rng.random() < self.values[host.d.relays_warnings]:
                 delay = draw(host.d.relay_delay, rng)
                 heard.append(self.env.now + delay)
-                self.env.process(self._relay(actor, asset.owner, delay, warning))
+                self._after(delay, self._relay(actor, asset.owner, warning))
         return sorted(heard) or None
 
-    def _relay(self, host: str, owner: str, delay: float, warning: Event) -> Process:
-        yield self.env.timeout(delay)
-        kind = self.scenario.kinds["warning"]
-        relay = self._new_event(
-            started=self.env.now, actor=host, kind=kind.id, effect=kind.effect, target=owner,
-            goldstein=kind.goldstein, cause=warning.id, policy="relays_warnings",
-            note="passes the warning on",
-        )
-        self._happened(relay, kind.rung)
+    def _relay(self, host: str, owner: str, warning: Event) -> Callback:
+        def relay(_: simpy.Event) -> None:
+            kind = self.scenario.kinds["warning"]
+            event = Event(
+                id=self._take_id(), time=self.env.now,
+                started=self.env.now, actor=host, kind=kind.id, effect=kind.effect, target=owner,
+                goldstein=kind.goldstein, cause=warning.id, policy="relays_warnings",
+                note="passes the warning on",
+            )
+            self._happened(event, kind.rung)
+        return relay
 
-    def _when_tense(self, rng: Any, per_day: float, threshold: float) -> Process:
-        """Wait for the next arrival of a Poisson process (per day) that finds tension at
-        or above ``threshold`` (thinning: arrivals in calmer moments are dropped)."""
-        while True:
-            yield self.env.timeout(rng.expovariate(per_day / 24.0))
+    def _when_tense(self, rng: Any, per_day: float, threshold: float, then: Callable[[], None]
+                    ) -> None:
+        """Call ``then`` at the next arrival of a Poisson process (per day) that finds tension
+        at or above ``threshold`` (thinning: arrivals in calmer moments are dropped)."""
+        def arrival(_: simpy.Event) -> None:
             if self.tension.at(self.env.now) >= threshold:
-                return
+                then()
+            else:
+                self._after(rng.expovariate(per_day / 24.0), arrival)
+        self._after(rng.expovariate(per_day / 24.0), arrival)
 
-    def _initiative(self, state: ActorState, initiative: InitiativeDef) -> Process:
+    def _recurring(self, times: int, rng: Any, per_day: float, threshold: float,
+                   occur: Callable[[], None]) -> None:
+        """``occur`` at up to ``times`` tense arrivals of a Poisson process, one after another."""
+        def then() -> None:
+            occur()
+            if times > 1:
+                self._recurring(times - 1, rng, per_day, threshold, occur)
+        if times > 0:
+            self._when_tense(rng, per_day, threshold, then)
+
+    def _initiative(self, state: ActorState, initiative: InitiativeDef) -> None:
         rng = self.streams.get(f"initiative:{initiative.id}")
-        rate, threshold = self.values[initiative.rate_per_day], self.values[initiative.min_tension]
-        for _ in range(initiative.max_occurrences):
-            yield from self._when_tense(rng, rate, threshold)
-            self._launch(state, Act(initiative.order), None, initiative.id)
+        self._recurring(
+            initiative.max_occurrences, rng, self.values[initiative.rate_per_day],
+            self.values[initiative.min_tension],
+            lambda: self._launch(state, Act(initiative.order), None, initiative.id),
+        )
 
-    def _accident(self, accident: AccidentDef) -> Process:
+    def _accident(self, accident: AccidentDef) -> None:
         rng = self.streams.get(f"accident:{accident.id}")
-        rate = self.values[accident.rate_per_day]
         kind = self.scenario.kinds["accident"]
-        for _ in range(accident.max_occurrences):
-            yield from self._when_tense(rng, rate, self.values[self.scenario.tension.alert_threshold])
+
+        def occur() -> None:
             deaths = max(0, round(draw(accident.deaths, rng)))
-            event = self._new_event(
+            event = Event(
+                id=self._take_id(), time=self.env.now,
                 started=self.env.now, actor=accident.actor, kind=kind.id, effect=kind.effect,
                 target=accident.victims or "", deaths=deaths, policy=f"accident:{accident.id}",
                 note=accident.description,
             )
             self._happened(event, kind.rung)
 
+        self._recurring(accident.max_occurrences, rng, self.values[accident.rate_per_day],
+                        self.values[self.scenario.tension.alert_threshold], occur)
+
     # -- bookkeeping -----------------------------------------------------------------
-    def _new_event(self, **fields: Any) -> Event:
-        event = Event(id=self._next_id, time=self.env.now, **fields)
+    def _take_id(self) -> int:
+        """The next event's id: events are numbered in the order they happen."""
         self._next_id += 1
-        return event
+        return self._next_id - 1
 
     def _happened(self, event: Event, base_rung: int) -> None:
         """Apply an event to the world, report it to every actor, check terminal outcomes."""
@@ -338,24 +398,33 @@ class World:
 
     # -- perception ------------------------------------------------------------------
     def _report(self, event: Event) -> None:
+        """Send each actor its perception of ``event``: its first report, and revisions as
+        casualties are disclosed. Reports due at the same moment travel as one SimPy event
+        (they were consecutive events at that moment, with nothing between them)."""
         victim = self.actors.get(event.target)
         if victim is not None and (event.deaths or event.injuries):
             steps = disclosure_steps(event.deaths, event.injuries,
                                      victim.d.death_stages, victim.d.injury_stages)
         else:
-            steps = [(0.0, event.deaths, event.injuries)]
-        weights = self.scenario.harm_weights
+            steps = ((0.0, event.deaths, event.injuries),)
+        w_deaths, w_injuries, w_value = self.scenario.harm_weights
+        lost = w_value * event.value_lost
+        values, streams = self.values, self.streams
+        hostile = event.hostile and victim is not None
+        due: dict[float, list[Delivery]] = {}
         for observer in self.actors.values():
             d = observer.d
-            rng = self.streams.get(f"perceive:{d.id}")
+            rng = streams.get(observer.perceive)
             delay = draw(d.perception.delay, rng)
-            enemy = event.hostile and victim is not None and victim is not observer and \
-                self.ladder.hostile(d.id, victim.d.id)
+            if observer is victim:
+                factor, phantom = 1.0, 0
+            else:
+                enemy = hostile and self.ladder.hostile(d.id, event.target)
+                factor, phantom = distortion(
+                    rng, values[d.perception.noise], values[d.perception.bias],
+                    values[d.perception.inflation], enemy,
+                )
             before = (0, 0)
-            factor, phantom = distortion(
-                rng, self.values[d.perception.noise], self.values[d.perception.bias],
-                self.values[d.perception.inflation], enemy,
-            ) if observer is not victim else (1.0, 0)
             for index, (after, deaths, injuries) in enumerate(steps):
                 own = (0, 0)
                 if observer is victim:
@@ -363,26 +432,30 @@ class World:
                     own, before = (deaths - before[0], injuries - before[1]), seen
                 else:
                     seen = perceived_counts(deaths, injuries, factor, phantom)
-                harm = weights[0] * seen[0] + weights[1] * seen[1] + weights[2] * event.value_lost
-                perceived = Perceived(0.0, d.id, event, seen[0], seen[1], harm, index > 0)
-                self._deliver(observer, perceived, delay + after, index == 0, own)
+                harm = w_deaths * seen[0] + w_injuries * seen[1] + lost
+                first = index == 0
+                delivery = (observer, Perceived(0.0, d.id, event, seen[0], seen[1], harm, not first),
+                            first, own)
+                at = delay + after
+                batch = due.get(at)
+                if batch is None:
+                    due[at] = [delivery]
+                else:
+                    batch.append(delivery)
+        self._work(len(self.actors))  # each first report keeps the run from ending until it arrives
+        for at, batch in due.items():
+            self._after(at, self._arrive_all(batch))
 
-    def _deliver(
-        self, observer: ActorState, perceived: Perceived, delay: float, first: bool,
-        own: tuple[int, int],
-    ) -> None:
-        """Hand a perception over after ``delay``; first reports keep the run from ending."""
-        if first:
-            self._work(+1)
-
+    def _arrive_all(self, batch: list[Delivery]) -> Callback:
         def arrive(_: simpy.Event) -> None:
-            perceived.time = self.env.now
-            observer.deaths_suffered += own[0]
-            observer.injuries_suffered += own[1]
-            if self.keep_events:
-                self.perceptions.append(perceived)
-            observer.tell(perceived)
-            if first:
-                self._work(-1)
-
-        self.env.timeout(delay).callbacks.append(arrive)
+            now, firsts = self.env.now, 0
+            for observer, perceived, first, own in batch:
+                perceived.time = now
+                observer.deaths_suffered += own[0]
+                observer.injuries_suffered += own[1]
+                if self.keep_events:
+                    self.perceptions.append(perceived)
+                self._tell(observer, perceived)
+                firsts += first
+            self._work(-firsts)  # never to zero here: whoever was told is deliberating
+        return arrive

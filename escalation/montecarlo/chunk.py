@@ -2,6 +2,10 @@
 
 A chunk needs only (scenario, seed, first run, count, sampling plan); each run's result
 depends only on (scenario, seed, run index), so chunks can run anywhere, in any order.
+
+Runs are played with ``run_world`` and their row is read straight off the finished world
+(``RowWriter``), the same values ``simulate(...).summary()`` gives, without building a
+``RunRecord`` and a dict per run.
 """
 
 from __future__ import annotations
@@ -12,14 +16,20 @@ from typing import Any
 
 import numpy as np
 
-from escalation.engine.records import Event, RunRecord
-from escalation.engine.simulate import simulate
+from escalation.engine.records import Event
+from escalation.engine.simulate import run_world
 from escalation.engine.streams import run_seeds
+from escalation.engine.world import World
 from escalation.montecarlo.sampling import SamplingPlan
 from escalation.scenario.compiled import Scenario
 
 FAILED = "failed"
 EVENT_FIELDS = tuple(f.name for f in fields(Event))
+_SCALARS = (  # the first columns of every run table
+    "run", "run_seed", "outcome", "ended_by", "duration_days", "max_rung", "max_tension",
+    "hostile_acts", "kinetic_acts", "kinetic_responses", "stand_downs", "threats_made",
+    "threats_carried_out", "threats_backed_down", "homeland_strikes", "accident_deaths",
+)
 
 
 @dataclass
@@ -44,10 +54,7 @@ def run_columns(scenario: Scenario) -> tuple[str, ...]:
     """The columns of runs.parquet, in order, for this scenario."""
     actors = [a.id for a in scenario.actors]
     return (
-        "run", "run_seed", "outcome", "ended_by", "duration_days", "max_rung", "max_tension",
-        "hostile_acts", "kinetic_acts", "kinetic_responses", "stand_downs", "threats_made",
-        "threats_carried_out", "threats_backed_down", "homeland_strikes", "accident_deaths",
-        *(f"deaths.{a}" for a in actors), *(f"injuries.{a}" for a in actors),
+        *_SCALARS, *(f"deaths.{a}" for a in actors), *(f"injuries.{a}" for a in actors),
         *(f"threat.{label}" for label in threat_labels(scenario)),
         *(f"param.{p.name}" for p in scenario.parameters.uncertain),
         *(f"rung_day.{rung}" for rung in range(1, len(scenario.ladder.rungs))),
@@ -63,22 +70,66 @@ def run_chunk(
     columns = run_columns(scenario)
     result = ChunkResult(start, {name: [] for name in columns},
                          {name: [] for name in ("run", *EVENT_FIELDS)} if keep_events else None)
-    seeds = run_seeds(seed, start, count)
-    values = plan.values(scenario, seed, start, count)
+    writer = RowWriter(scenario, result.runs)
+    seeds = run_seeds(seed, start, count).tolist()
+    drawn = plan.values(scenario, seed, start, count)
+    rows = drawn.tolist() if drawn is not None else None
+    base = scenario.parameters.base_vector().tolist()
     for offset in range(count):
-        run = start + offset
+        run, own_seed = start + offset, seeds[offset]
+        values = rows[offset] if rows is not None else base
         try:
-            record = simulate(scenario, seed, run, keep_events=keep_events,
-                              values=None if values is None else values[offset])
+            world = run_world(scenario, own_seed, values, keep_events)
+            outcome = world.tally.classify(world)
         except Exception as error:  # a run that raises is recorded, the batch goes on
             if fail_fast:
                 raise RunFailed(run, seed, describe_failure(error)) from error
-            _append_failure(result, columns, run, int(seeds[offset]), describe_failure(error))
+            _append_failure(result, columns, run, own_seed, describe_failure(error))
             continue
-        _append_run(result, columns, record, int(seeds[offset]))
+        writer.add(run, own_seed, outcome, world, values)
         if result.events is not None:
-            _append_events(result.events, record)
+            _append_events(result.events, run, world.events)
     return result
+
+
+class RowWriter:
+    """Appends one finished run's row to the run columns, in ``run_columns`` order and with
+    ``RunRecord.summary``'s values: a threat never issued is 'not_issued', a rung never
+    reached NaN."""
+
+    def __init__(self, scenario: Scenario, runs: dict[str, list[Any]]) -> None:
+        self.scalars = [runs[name].append for name in _SCALARS]
+        actors = [a.id for a in scenario.actors]
+        self.deaths = [(runs[f"deaths.{a}"].append, a) for a in actors]
+        self.injuries = [(runs[f"injuries.{a}"].append, a) for a in actors]
+        self.threats = [(runs[f"threat.{label}"].append, label) for label in threat_labels(scenario)]
+        self.parameters = [(runs[f"param.{p.name}"].append, p.slot)
+                           for p in scenario.parameters.uncertain]
+        self.rungs = [(runs[f"rung_day.{rung}"].append, rung)
+                      for rung in range(1, len(scenario.ladder.rungs))]
+        self.path, self.error = runs["path"].append, runs["error"].append
+
+    def add(self, run: int, own_seed: int, outcome: str, world: World, values: list[float]) -> None:
+        t = world.tally
+        for append, value in zip(self.scalars, (
+            run, own_seed, outcome, t.ended_by, world.env.now / 24.0, world.ladder.top,
+            world.tension.peak, t.hostile_acts, t.kinetic_acts, t.kinetic_responses,
+            t.stand_downs, t.threats_made, t.threats_carried_out, t.threats_backed_down,
+            t.homeland_strikes, t.accident_deaths,
+        ), strict=True):
+            append(value)
+        for append, actor in self.deaths:
+            append(t.deaths[actor])
+        for append, actor in self.injuries:
+            append(t.injuries[actor])
+        for append, label in self.threats:
+            append(t.threats.get(label, "not_issued"))
+        for append, slot in self.parameters:
+            append(float(values[slot]))
+        for append, rung in self.rungs:
+            append(t.rung_days.get(rung, np.nan))
+        self.path(t.path)
+        self.error("")
 
 
 class RunFailed(RuntimeError):
@@ -104,15 +155,6 @@ def describe_failure(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}{where}"
 
 
-def _append_run(result: ChunkResult, columns: tuple[str, ...], record: RunRecord, run_seed: int) -> None:
-    row = record.summary()
-    row["run_seed"] = run_seed
-    row["error"] = ""
-    for name in columns:
-        default = "not_issued" if name.startswith("threat.") else np.nan
-        result.runs[name].append(row.get(name, default))
-
-
 def _append_failure(
     result: ChunkResult, columns: tuple[str, ...], run: int, run_seed: int, description: str
 ) -> None:
@@ -124,8 +166,8 @@ def _append_failure(
         result.runs[name].append(row.get(name, "" if text else np.nan))
 
 
-def _append_events(events: dict[str, list[Any]], record: RunRecord) -> None:
-    for event in record.events:
-        events["run"].append(record.run)
+def _append_events(events: dict[str, list[Any]], run: int, happened: list[Event]) -> None:
+    for event in happened:
+        events["run"].append(run)
         for name in EVENT_FIELDS:
             events[name].append(getattr(event, name))
