@@ -174,13 +174,14 @@ def measure(name: str, runs: int, sample: int, traced_runs: int) -> dict[str, An
     startup_s = time.perf_counter() - wall
 
     load_average = os.getloadavg()[0]
-    workers_cpu = _cpu(resource.RUSAGE_CHILDREN)
+    workers_cpu = _cpu(resource.RUSAGE_CHILDREN) + time.process_time()  # this process works too
     with RssSampler() as sampler:
         wall = time.perf_counter()
         parallel = run_batch(scenario, runs, SEED, workers=WORKERS, backend="processes",
                              progress=False)
         parallel_s = time.perf_counter() - wall
-    workers_cpu = _cpu(resource.RUSAGE_CHILDREN) - workers_cpu  # counted once they have exited
+    workers_cpu = _cpu(resource.RUSAGE_CHILDREN) + time.process_time() - workers_cpu  # helpers count
+    # once they have exited
     complete(parallel, runs, f"{name}, {WORKERS} workers")
     identical = serial.runs.equals(parallel.runs)
     del serial, parallel
@@ -302,7 +303,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         ("  pool start-up (s)", [_n(r["pool_startup_s"], 2) for r in rows], ""),
         ("  speed-up less start-up", [_n(r["speedup_without_startup"], 2) + "x" for r in rows],
          ""),
-        ("  worker CPU / (2 x wall)", [_n(100 * r["workers_cpu_share"]) + "%" for r in rows],
+        ("  CPU of all workers / (2 x wall)", [_n(100 * r["workers_cpu_share"]) + "%" for r in rows],
          "near 100% on a quiet machine"),
         ("  load average before", [_n(r["load_average_before_2_workers"], 2) for r in rows], ""),
         ("same results, 1 and 2 workers", ["yes" if r["identical_results"] else "NO" for r in rows],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from itertools import islice
 from typing import Any
@@ -57,26 +57,41 @@ def _worker_chunk(*args: Any) -> ChunkResult:
 
 
 def run_processes(job: Job, chunks: Iterable[Chunk], workers: int) -> Generator[ChunkResult, None, None]:
-    """Chunks on local processes; the scenario is sent to each worker once, not per chunk.
+    """Chunks on ``workers`` local processes: this one and ``workers - 1`` helpers. This
+    process works from the first moment instead of waiting ~1 s for the helpers to start; the
+    scenario is sent to each helper once, not per chunk.
 
-    'spawn' gives each worker a fresh interpreter: no inherited threads or locks, the same
+    'spawn' gives each helper a fresh interpreter: no inherited threads or locks, the same
     behaviour on every platform, and no start-method change in the parent."""
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+    helpers = max(1, workers - 1)
+    with ProcessPoolExecutor(helpers, mp_context=context, initializer=_init_worker,
                              initargs=(job.scenario,)) as pool:
         try:
-            yield from _bounded(chunks, 2 * workers,
-                                lambda chunk: pool.submit(_worker_chunk, *job.args(chunk)))
+            yield from _shared(job, iter(chunks), 2 * helpers, workers > 1,
+                               lambda chunk: pool.submit(_worker_chunk, *job.args(chunk)))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _bounded(chunks: Iterable[Chunk], limit: int, submit: Any) -> Generator[ChunkResult, None, None]:
-    queue = iter(chunks)
+def _shared(job: Job, queue: Iterator[Chunk], limit: int, local: bool, submit: Any
+            ) -> Generator[ChunkResult, None, None]:
+    """At most ``limit`` chunks queued on the helpers; with ``local``, this process runs a
+    chunk itself whenever none of theirs is ready to collect."""
     pending: set[Future[ChunkResult]] = {submit(chunk) for chunk in islice(queue, limit)}
-    while pending:
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+    while True:
+        done = {future for future in pending if future.done()}
+        if not done and local:
+            chunk = next(queue, None)
+            if chunk is not None:
+                yield run_chunk(job.scenario, *job.args(chunk))
+                continue
+        if not done and not pending:
+            return
+        if not done:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
+            pending.discard(future)
             yield future.result()
             nxt = next(queue, None)
             if nxt is not None:
