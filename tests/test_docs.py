@@ -15,6 +15,9 @@ from escalation.scenario.standard import standard_kinds
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 PAGES = sorted(DOCS.glob("*.md"))
+ROOT = DOCS.parent
+LINKED = [*PAGES, ROOT / "README.md", ROOT / "notebooks" / "README.md", ROOT / "seeds" / "README.md",
+          ROOT / "benchmarks" / "README.md"]
 MARKER = "# scenario: complete"
 FENCE = re.compile(r"^```[^\n]*\n.*?^```[ \t]*$", re.MULTILINE | re.DOTALL)
 YAML_BLOCK = re.compile(r"^```yaml[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
@@ -101,7 +104,7 @@ def test_authoring_guide_has_a_complete_scenario() -> None:
     )
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
+@pytest.mark.parametrize("page", LINKED, ids=[str(page.relative_to(ROOT)) for page in LINKED])
 def test_relative_links_resolve(page: Path) -> None:
     broken = broken_links(page)
     assert not broken, f"{page.name} has broken links: {'; '.join(broken)}"
