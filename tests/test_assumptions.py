@@ -81,6 +81,15 @@ def test_a_bad_setting_is_reported_at_the_setting(toy_file: Path, setting: str, 
         assert expected in text
 
 
+def test_a_unique_end_of_a_path_is_enough(toy_file: Path) -> None:
+    short = escalation.load_scenario(toy_file, ["a.policies.answer.probability=0.25"])
+    assert short.spec.actors["a"].policies[0].probability == 0.25
+    with pytest.raises(escalation.ScenarioError, match=r"ends 2 paths .*give more of it"):
+        escalation.load_scenario(toy_file, ["answer.probability=0.25"])
+    with pytest.raises(escalation.ScenarioError, match=r"--set 'nothing.here=1':1:14: nothing: unknown"):
+        escalation.load_scenario(toy_file, ["nothing.here=1"])
+
+
 def test_field_paths_split_into_names_and_indices() -> None:
     assert split_path("actors.iran.policies[2].k") == ["actors", "iran", "policies", 2, "k"]
     assert split_path("accidents[0].rate_per_day") == ["accidents", 0, "rate_per_day"]

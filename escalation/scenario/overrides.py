@@ -2,7 +2,8 @@
 validated, from the command line (``--set``) or from a variant file (``extends:`` + ``set:``).
 
 Paths name fields the way parameter columns do: ``actors.iran.policies.avenges.probability``
-(list entries by their ``id`` or by ``[index]``). Values are YAML, so a setting can pin a
+(list entries by their ``id`` or by ``[index]``), or by a unique end of that name
+(``avenges.probability``). Values are YAML, so a setting can pin a
 number (``=0.5``), restore uncertainty (``={dist: uniform, low: 0, high: 1}``) or replace a
 list (``=[]``). A setting applies to the validated document, so every check of the format
 still runs, and its faults are reported at the setting, not in the file it changes.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,7 +89,8 @@ def apply_settings(doc: SourceDocument, settings: Iterable[Setting]) -> SourceDo
         _assign(data, path, copy.deepcopy(setting.value))
         for known in [p for p in values if p[:len(path)] == path]:
             del values[known]
-        values[path] = setting.location
+        for end in range(1, len(path) + 1):  # sections the setting created are located at it
+            values.setdefault(path[:end], setting.location)
     if problems:
         raise ScenarioError(problems)
     return SourceDocument(data, doc.file, values, {k: v for k, v in doc.keys.items() if k in values})
@@ -99,11 +101,20 @@ class _Unresolved(Exception):
 
 
 def _resolve(data: Any, text: str) -> Path:
-    """The document path a field path names; a missing last mapping key is allowed (new)."""
+    """The document path a field path names; a missing last mapping key is allowed (new).
+    A path whose first name is not a section may be the unique end of a longer one:
+    ``avenges.probability`` for ``actors.iran.policies.avenges.probability``."""
     try:
         parts = split_path(text)
     except ValueError as error:
         raise _Unresolved(str(error)) from None
+    if isinstance(data, dict) and parts[0] not in data:
+        found = [(name, path) for name, path in _named_paths(data) if name.endswith(f".{text}")]
+        if len(found) > 1:
+            raise _Unresolved(f"'{text}' ends {len(found)} paths ("
+                              f"{', '.join(name for name, _ in found[:4])}); give more of it")
+        if found:
+            return found[0][1]
     node: Any = data
     path: list[str | int] = []
     for index, part in enumerate(parts):
@@ -123,6 +134,20 @@ def _resolve(data: Any, text: str) -> Path:
         if not last:
             node = node[key]
     return tuple(path)
+
+
+def _named_paths(node: Any, name: str = "", path: Path = ()) -> Iterator[tuple[str, Path]]:
+    """Every place in the document, named as settings and parameter columns name it."""
+    if path:
+        yield name, path
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _named_paths(value, f"{name}.{key}" if name else str(key), (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            label = value.get("id") if isinstance(value, dict) else None
+            step = f".{label}" if isinstance(label, str) else f"[{index}]"
+            yield from _named_paths(value, name + step, (*path, index))
 
 
 def _creatable(rest: Sequence[str | int]) -> bool:
