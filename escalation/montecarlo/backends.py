@@ -12,6 +12,7 @@ import multiprocessing
 import os
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Any
 
@@ -74,10 +75,27 @@ def run_processes(job: Job, chunks: Iterable[Chunk], workers: int) -> Generator[
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+class HelpersNeverStarted(RuntimeError):
+    """The worker processes died before finishing any chunk."""
+
+
+def _collect(future: Future[ChunkResult], helpers_done: int) -> ChunkResult:
+    try:
+        return future.result()
+    except BrokenProcessPool as error:
+        if helpers_done:
+            raise
+        raise HelpersNeverStarted(
+            "the worker processes died before finishing any chunk (out of memory, killed, or "
+            "a script whose main module 'spawn' workers cannot import: put the batch under "
+            "`if __name__ == \"__main__\":`); try --backend serial to see the error") from error
+
+
 def _shared(job: Job, queue: Iterator[Chunk], limit: int, local: bool, submit: Any
             ) -> Generator[ChunkResult, None, None]:
     """At most ``limit`` chunks queued on the helpers; with ``local``, this process runs a
     chunk itself whenever none of theirs is ready to collect."""
+    helpers_done = 0
     pending: set[Future[ChunkResult]] = {submit(chunk) for chunk in islice(queue, limit)}
     while True:
         done = {future for future in pending if future.done()}
@@ -92,7 +110,9 @@ def _shared(job: Job, queue: Iterator[Chunk], limit: int, local: bool, submit: A
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
             pending.discard(future)
-            yield future.result()
+            result = _collect(future, helpers_done)
+            helpers_done += 1
+            yield result
             nxt = next(queue, None)
             if nxt is not None:
                 pending.add(submit(nxt))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from collections import Counter
 from collections.abc import Generator
 from concurrent.futures.process import BrokenProcessPool
@@ -25,6 +26,7 @@ from escalation.errors import ScenarioError
 from escalation.montecarlo.backends import (
     BACKENDS,
     Chunk,
+    HelpersNeverStarted,
     Job,
     default_workers,
     run_dask,
@@ -32,6 +34,7 @@ from escalation.montecarlo.backends import (
     run_serial,
 )
 from escalation.montecarlo.chunk import FAILED, ChunkResult
+from escalation.montecarlo.moves import spell_out
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.sampling import SamplingPlan
 from escalation.montecarlo.stats import widest_half_width
@@ -117,12 +120,11 @@ def run_batch(
                 break
     except KeyboardInterrupt:
         stopped_by = "interrupted"
-    except BrokenProcessPool as error:  # a worker died: keep what finished, if anything did
-        if len(tables) == len(chunks) - len(todo):
-            raise RuntimeError(
-                "the worker processes died before finishing any chunk (out of memory, killed, "
-                "or a script whose main module cannot be imported by 'spawn' workers); "
-                "try --backend serial to see the error") from error
+    except HelpersNeverStarted as error:  # e.g. a script without `if __name__ == "__main__":`
+        raise RuntimeError(str(error)) from error.__cause__
+    except BrokenProcessPool:  # a worker died after some chunks: keep what finished
+        warnings.warn("a worker process died: the batch kept the chunks that finished; finish it "
+                      "with resume=True (--resume)", RuntimeWarning, stacklevel=2)
         stopped_by = "interrupted"
     finally:
         stream.close()
@@ -214,6 +216,8 @@ def _collect(scenario: Scenario, seed: int, runs: int, starts: list[int],
     tables.clear()
     frame = _frame([runs_table for runs_table, _ in parts]) if parts else \
         pd.DataFrame({"run": [], "outcome": []})
+    if "path" in frame.columns:
+        frame["path"] = spell_out(scenario, frame["path"])
     events = _frame([e for _, e in parts if e is not None]) if keep_events else None
     return Results(scenario.name, seed, scenario.outcome_ids, frame, events, stopped_by, runs,
                    {"manifest": manifest})

@@ -20,6 +20,7 @@ from escalation.engine.records import Event
 from escalation.engine.simulate import run_world
 from escalation.engine.streams import run_seeds
 from escalation.engine.world import World
+from escalation.montecarlo.moves import codes, encode
 from escalation.montecarlo.sampling import SamplingPlan
 from escalation.scenario.compiled import Scenario
 
@@ -108,6 +109,7 @@ class RowWriter:
         self.rungs = [(runs[f"rung_day.{rung}"].append, rung)
                       for rung in range(1, len(scenario.ladder.rungs))]
         self.path, self.error = runs["path"].append, runs["error"].append
+        self.codes = codes(scenario)
 
     def add(self, run: int, own_seed: int, outcome: str, world: World, values: list[float]) -> None:
         t = world.tally
@@ -128,7 +130,7 @@ class RowWriter:
             append(float(values[slot]))
         for append, rung in self.rungs:
             append(t.rung_days.get(rung, np.nan))
-        self.path(t.path)
+        self.path(encode(self.codes, t.moves))  # spelled out when the batch is collected
         self.error("")
 
 

@@ -21,6 +21,7 @@ from escalation.montecarlo.chunk import ChunkResult
 
 MANIFEST = "batch.json"
 WIDE = frozenset({"run", "id", "cause"})  # integer columns kept 64-bit
+SINGLE_PRECISION = ("rung_day.",)  # float columns that need no more than float32
 
 
 class BatchFolderError(ValueError):
@@ -36,6 +37,8 @@ def table_of(columns: dict[str, list[Any]]) -> pa.Table:
             array = array.dictionary_encode()
         elif pa.types.is_int64(array.type) and name not in WIDE:
             array = array.cast(pa.int32())  # counts: half the memory of a million-run batch
+        elif name.startswith(SINGLE_PRECISION):
+            array = array.cast(pa.float32())  # days to a second's precision; exact draws stay 64-bit
         arrays[name] = array
     return pa.table(arrays)
 

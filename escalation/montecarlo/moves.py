@@ -1,0 +1,43 @@
+"""Compact paths: while a batch runs, a run's path is one character per move.
+
+A path written out ('united_states:targeted_killing > iran:threat > ...') is ~250 bytes,
+most of them repeated in every run, and paths are too varied to share a dictionary: a
+million of them held in chunk tables would take more memory than all other columns
+together. So chunks carry one character per move, from the scenario's vocabulary of moves
+(every actor with every action kind), and the final table spells them out once per distinct
+path, as a categorical column.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from escalation.engine.tally import MOVE_SEPARATOR
+from escalation.scenario.compiled import Scenario
+
+ELLIPSIS = "…"  # the tally's mark for moves beyond its limit
+_FIRST = 0x21  # codes start after the space: no code is whitespace
+
+
+def vocabulary(scenario: Scenario) -> tuple[str, ...]:
+    """Every move a run of the scenario can make, in a fixed order, and the ellipsis."""
+    return (*(f"{actor.id}:{kind}" for actor in scenario.actors for kind in sorted(scenario.kinds)),
+            ELLIPSIS)
+
+
+def codes(scenario: Scenario) -> dict[str, str]:
+    """The character that stands for each move (compute once per chunk, not per run)."""
+    return {move: chr(_FIRST + index) for index, move in enumerate(vocabulary(scenario))}
+
+
+def encode(codes: dict[str, str], moves: list[str]) -> str:
+    return "".join(codes[move] for move in moves)
+
+
+def spell_out(scenario: Scenario, column: pd.Series) -> pd.Series:
+    """Coded paths as 'actor:kind > ...' strings, a categorical spelled out once per path."""
+    words = vocabulary(scenario)
+    category = column.astype("category")
+    spelled = [MOVE_SEPARATOR.join(words[ord(code) - _FIRST] for code in path)
+               for path in category.cat.categories]
+    return category.cat.rename_categories(spelled)
