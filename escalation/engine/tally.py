@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 UNCLASSIFIED = "unclassified"
 ANSWERS = frozenset({"strike", "killing", "sanctions"})
 MOVE_SEPARATOR = " > "
-MAX_MOVES = 24  # longer paths end in "…": path tables read the first few moves
+MAX_MOVES = 10  # longer paths end in "…": path tables read the first moves, and ten moves keep
+# a million runs' distinct paths (spelled out once each) to tens of MB instead of a GiB
 
 
 class Tally:
