@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
@@ -49,11 +50,7 @@ def duration_chart(results: Results) -> Figure:
         axes.set_xlim(left=0)
     else:
         no_data(axes, "no completed runs")
-    axes.set_ylim(0, 1.02)
-    axes.set_xlabel("duration (days)")
-    axes.set_ylabel("share of the outcome's runs ended by then")
-    axes.yaxis.set_major_formatter(PercentFormatter(xmax=1))
-    axes.grid(alpha=0.3)
+    _share_axes(axes, "duration (days)", "share of the outcome's runs ended by then")
     return figure
 
 
@@ -85,12 +82,17 @@ def deaths_chart(results: Results) -> Figure:
         figure.legend(loc="outside lower center", ncols=2, fontsize=9, frameon=False)
     else:
         no_data(axes, "no deaths in any run" if len(done) else "no completed runs")
+    _share_axes(axes, "deaths in a run (symmetric log scale)", "share of runs with more than x deaths")
+    return figure
+
+
+def _share_axes(axes: Axes, xlabel: str, ylabel: str) -> None:
+    """The frame of a share-of-runs chart: 0 to 100% with a little headroom, labels, grid."""
     axes.set_ylim(0, 1.02)
-    axes.set_xlabel("deaths in a run (symmetric log scale)")
-    axes.set_ylabel("share of runs with more than x deaths")
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
     axes.yaxis.set_major_formatter(PercentFormatter(xmax=1))
     axes.grid(alpha=0.3)
-    return figure
 
 
 def exchanges_chart(results: Results) -> Figure:
