@@ -50,7 +50,7 @@ def duration_chart(results: Results) -> Figure:
         axes.set_xlim(left=0)
     else:
         no_data(axes, "no completed runs")
-    _share_axes(axes, "duration (days)", "share of the outcome's runs ended by then")
+    share_axes(axes, "duration (days)", "share of the outcome's runs ended by then")
     return figure
 
 
@@ -82,11 +82,11 @@ def deaths_chart(results: Results) -> Figure:
         figure.legend(loc="outside lower center", ncols=2, fontsize=9, frameon=False)
     else:
         no_data(axes, "no deaths in any run" if len(done) else "no completed runs")
-    _share_axes(axes, "deaths in a run (symmetric log scale)", "share of runs with more than x deaths")
+    share_axes(axes, "deaths in a run (symmetric log scale)", "share of runs with more than x deaths")
     return figure
 
 
-def _share_axes(axes: Axes, xlabel: str, ylabel: str) -> None:
+def share_axes(axes: Axes, xlabel: str, ylabel: str) -> None:
     """The frame of a share-of-runs chart: 0 to 100% with a little headroom, labels, grid."""
     axes.set_ylim(0, 1.02)
     axes.set_xlabel(xlabel)

@@ -18,6 +18,7 @@ from escalation.analysis.ladder import rung_bands, rung_days, tension_bands, tra
 from escalation.analysis.survival import first_passage, time_to_outcome
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.stats import wilson
+from escalation.plotting.distributions import share_axes
 from escalation.plotting.outcomes import SIZE, batch_line, new_axes, no_data, outcome_colours
 from escalation.scenario.compiled import Scenario
 
@@ -189,11 +190,7 @@ def _finish_cumulative(axes: Axes, figure: Figure, horizon: float, drawn: bool, 
     else:
         no_data(axes, "no completed runs")
     axes.set_xlim(0, max(horizon, 1.0))
-    axes.set_ylim(0, 1.02)
-    axes.set_xlabel(DAYS)
-    axes.set_ylabel(ylabel)
-    axes.yaxis.set_major_formatter(PercentFormatter(xmax=1))
-    axes.grid(alpha=0.3)
+    share_axes(axes, DAYS, ylabel)
 
 
 def _horizon(results: Results) -> float:
