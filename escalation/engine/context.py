@@ -6,30 +6,31 @@ import random
 from typing import TYPE_CHECKING, Any
 
 from escalation.engine.namespace_view import PerceptionView
-from escalation.engine.records import Perceived
-from escalation.engine.state import ActorState
 
 if TYPE_CHECKING:
+    from escalation.engine.records import Perceived
+    from escalation.engine.state import ActorState
     from escalation.engine.world import World
 
 
-class DecisionContext:
-    """One actor deliberating on one perception; names are computed as conditions read them."""
+class DecisionContext(PerceptionView):
+    """One actor deliberating on one perception. It is its own namespace (names computed as
+    conditions read them): one object per deliberation, not two, since deliberations are the
+    commonest thing in a run."""
 
-    __slots__ = ("me", "namespace", "perceived", "world")
+    __slots__ = ()
 
-    def __init__(self, world: World, me: ActorState, perceived: Perceived | None) -> None:
-        self.world = world
-        self.me = me
-        self.perceived = perceived
-        # A plain attribute, not a property: policies read it several times per deliberation.
-        self.namespace: dict[str, object] = (
-            PerceptionView(world, me, perceived) if perceived is not None else _NOT_DELIBERATING
-        )
+    @property
+    def namespace(self) -> DecisionContext:
+        return self
+
+    @property
+    def perceived(self) -> Perceived:
+        return self.p
 
     @property
     def rng(self) -> random.Random:
-        return self.world.streams.get(self.me.decide)
+        return self.world.streams[self.me.decide]
 
     @property
     def now_days(self) -> float:
@@ -42,7 +43,7 @@ class DecisionContext:
         return self.me.memory.setdefault(key, {})
 
     def note_threat(self, label: str, status: str) -> None:
-        self.world.note_threat(label, status)
+        self.world.tally.note_threat(label, status)
 
     def adjust_commitment(self, delta: float) -> None:
         me = self.me
@@ -55,12 +56,15 @@ class DecisionContext:
         me.credibility += learning * (target - me.credibility)
 
 
-class _NotDeliberating(dict[str, object]):
-    """The namespace of a context that settles a threat: there is no perception to read."""
+class SettlingContext(DecisionContext):
+    """The context of an act that settles a threat once it happens or lapses: there is no
+    perception to read, so its namespace refuses every name."""
+
+    __slots__ = ()
+
+    def __init__(self, world: World, me: ActorState) -> None:
+        self.world, self.me = world, me
 
     def __missing__(self, name: str) -> object:
         raise AssertionError(f"'{name}' read outside a deliberation: a namespace is read only "
                              "while deliberating")
-
-
-_NOT_DELIBERATING = _NotDeliberating()

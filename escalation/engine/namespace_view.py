@@ -26,7 +26,8 @@ class PerceptionView(dict[str, object]):
     p: Perceived
 
     def __init__(self, world: World, me: ActorState, p: Perceived) -> None:
-        super().__init__()
+        # dict.__init__ is not called: the dict starts empty without it, and one call fewer
+        # per deliberation counts
         self.world, self.me, self.p = world, me, p
 
     def __missing__(self, name: str) -> object:

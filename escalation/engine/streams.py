@@ -52,18 +52,16 @@ def run_seed(seed: int, run: int) -> int:
     return int(run_seeds(seed, run, 1)[0])
 
 
-class Streams:
-    """Independent ``random.Random`` streams of one run, one per named purpose."""
+class Streams(dict[str, random.Random]):
+    """Independent ``random.Random`` streams of one run, one per named purpose, made on first
+    use: ``streams[purpose]``. A dict filled on lookup, so that every later draw of a purpose
+    finds its stream at plain-dict speed."""
 
-    __slots__ = ("_cache", "seed")
+    __slots__ = ("seed",)
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
-        self._cache: dict[str, random.Random] = {}
 
-    def get(self, purpose: str) -> random.Random:
-        stream = self._cache.get(purpose)
-        if stream is None:
-            key = (self.seed << 32) | zlib.crc32(purpose.encode())
-            stream = self._cache[purpose] = random.Random(key)
+    def __missing__(self, purpose: str) -> random.Random:
+        stream = self[purpose] = random.Random((self.seed << 32) | zlib.crc32(purpose.encode()))
         return stream

@@ -84,7 +84,7 @@ class Tally:
         """The first terminal outcome that now holds, if any."""
         if not self.terminals:
             return None
-        ns = self.namespace(world)
+        ns = SummaryView(self, world)
         for outcome in self.terminals:
             if outcome.condition.evaluate(ns):
                 return outcome.id
@@ -109,8 +109,7 @@ class SummaryView(dict[str, object]):
     world: World
 
     def __init__(self, tally: Tally, world: World) -> None:
-        super().__init__()
-        self.tally, self.world = tally, world
+        self.tally, self.world = tally, world  # the dict starts empty without dict.__init__
 
     def __missing__(self, name: str) -> object:
         tally, world = self.tally, self.world

@@ -22,8 +22,8 @@ import simpy
 from simpy.events import NORMAL, URGENT
 
 from escalation.engine import effects
-from escalation.engine.context import DecisionContext
-from escalation.engine.perception import disclosure_steps, distortion, perceived_counts
+from escalation.engine.context import SettlingContext
+from escalation.engine.delivery import report
 from escalation.engine.records import Event, Perceived
 from escalation.engine.state import ActorState, Ladder, Tension
 from escalation.engine.streams import Streams
@@ -40,20 +40,51 @@ from escalation.scenario.compiled import (
     draw,
 )
 
-Callback = Callable[[simpy.Event], None]
-Delivery = tuple[ActorState, Perceived, bool, tuple[int, int]]  # observer, report, first?, own harm
+Callback = Callable[[object], None]  # called with the scheduled object, which it ignores
 
 
-class _Call(simpy.Event):
-    """An event born triggered (its value and success are class attributes), with one
-    callback: what a process's timeout did, without a generator to resume."""
+class _Call:
+    """What SimPy's loop needs of a scheduled event, and no more: its callbacks, and that it
+    succeeded (with no value). A plain slotted object: a ``simpy.Event`` carries a ``__dict__``
+    and an ``__init__``, and one of these is made for every wait of every run."""
 
-    _value = None
+    __slots__ = ("callbacks",)
+    callbacks: list[Callback]
     _ok = True
+    _value = None
 
-    def __init__(self, env: simpy.Environment, callback: Callback) -> None:
-        self.env = env
-        self.callbacks = [callback]
+
+def _call(callback: Callback, _new: Callable[[type[_Call]], _Call] = object.__new__) -> _Call:
+    call = _new(_Call)
+    call.callbacks = [callback]
+    return call
+
+
+class TenseArrivals:
+    """Calls ``occur`` at up to ``times`` arrivals of a Poisson process (``per_day``) that find
+    tension at or above ``threshold``; arrivals in calmer moments are dropped (thinning).
+
+    An object rather than a closure that schedules itself: such a closure holds itself (and
+    so the world) in a reference cycle, which only the cyclic garbage collector can free."""
+
+    __slots__ = ("left", "occur", "per_hour", "rng", "threshold", "world")
+
+    def __init__(self, world: World, rng: Any, per_day: float, threshold: float, times: int,
+                 occur: Callable[[], None]) -> None:
+        self.world, self.rng, self.per_hour = world, rng, per_day / 24.0
+        self.threshold, self.left, self.occur = threshold, times, occur
+        if times > 0:
+            world._after(rng.expovariate(self.per_hour), self.arrive)
+
+    def arrive(self, _: object) -> None:
+        world = self.world
+        if world.tension.at(world.env.now) >= self.threshold:
+            self.occur()
+            self.left -= 1
+            if self.left <= 0:
+                return
+        world._after(self.rng.expovariate(self.per_hour), self.arrive)
+
 
 class World:
     """The mutable world of one run. Build, ``run()``, then read ``tally`` and ``events``."""
@@ -74,7 +105,8 @@ class World:
         self.streams = streams
         self.keep_events = keep_events
         self.env = simpy.Environment()
-        self._queue, self._sequence = self.env._queue, self.env._eid  # see ``_after``
+        self._queue: list[Any] = self.env._queue
+        self._sequence = self.env._eid  # see ``_after``
         self.events: list[Event] = []
         self.perceptions: list[Perceived] = []
         self.actors = {
@@ -110,6 +142,7 @@ class World:
         self._watch()
         self._after(self.scenario.spec.horizon_days * 24.0, lambda _: self.finish("horizon"))
         self.env.run(until=self.stop)
+        self._queue.clear()  # what was still to come: its callbacks hold the world in a cycle
 
     def _after(self, delay: float, callback: Callback) -> None:
         """Call ``callback`` once ``delay`` hours have passed. This is the body of SimPy's
@@ -118,19 +151,19 @@ class World:
         if delay < 0:  # as SimPy's Timeout: a drawn delay below zero fails the run
             raise ValueError(f"Negative delay {delay}")
         env = self.env
-        heappush(self._queue, (env.now + delay, NORMAL, next(self._sequence), _Call(env, callback)))
+        heappush(self._queue, (env._now + delay, NORMAL, next(self._sequence), _call(callback)))
 
     def _soon(self, callback: Callback) -> None:
         """Call ``callback`` in a step of its own at this moment, before later timeouts: when a
         process would have started, or resumed on an event that succeeded."""
-        self.env.schedule(_Call(self.env, callback), URGENT, 0.0)
+        heappush(self._queue, (self.env._now, URGENT, next(self._sequence), _call(callback)))
 
     def finish(self, how: str, outcome: str | None = None) -> None:
         if not self.stop.triggered:
             self.tally.ended_by, self.tally.terminal_outcome = how, outcome
             self.stop.succeed()
 
-    def _watch(self, _: simpy.Event | None = None) -> None:
+    def _watch(self, _: object = None) -> None:
         """End the run once no hostile act has happened for the quiet period and nothing is
         being decided, carried out or first reported; else look again when that may be so."""
         remaining = self.last_hostile + self._quiet - self.env.now
@@ -147,47 +180,13 @@ class World:
             self._waiting = False
             self._soon(self._watch)
 
-    # -- actors ----------------------------------------------------------------------
-    def _tell(self, state: ActorState, perceived: Perceived) -> None:
-        """Hand over a perception; an actor not yet deliberating starts to, for its
-        deliberation time (its follow-up time when the news is of its own act)."""
-        state.inbox.append(perceived)
-        if state.deciding:
-            return
-        state.deciding = True
-        self._work(+1)
-        d = state.d
-        rng = self.streams.get(state.decide)
-        delay = draw(d.follow_up if perceived.event.actor == d.id else d.deliberation, rng)
-        self._after(delay, lambda _: self._decide(state))
-
-    def _decide(self, state: ActorState) -> None:
-        """Deliberate on everything that arrived while deliberating, in order."""
-        batch, state.inbox = state.inbox, []
-        state.deciding = False
-        if state.d.policies:  # an actor without policies only takes its time
-            for perceived in batch:
-                self._deliberate(state, perceived)
-        self._work(-1)
-
-    def _deliberate(self, state: ActorState, perceived: Perceived) -> None:
-        context = DecisionContext(self, state, perceived)
-        for policy in state.d.policies:
-            response = policy.respond(context)
-            if response is None:
-                continue
-            for act in response.acts:
-                self._launch(state, act, perceived.event, policy.label)
-            if response.stop:
-                return
-
+    # -- acts ------------------------------------------------------------------------
     def _opening_at(self, actor: str, order: OrderDef, label: str) -> Callback:
-        def opening(_: simpy.Event) -> None:
+        def opening(_: object) -> None:
             self._start(self.actors[actor], Act(order), None, label, scripted=True)
             self._work(-1)  # the act, if under way, keeps the crisis open itself
         return opening
 
-    # -- acts ------------------------------------------------------------------------
     def _launch(self, state: ActorState, act: Act, cause: Event | None, label: str) -> None:
         """Carry an act out: one that takes time starts in a step of its own at this moment,
         after the deliberation that chose it; an instantaneous one (a statement, a stand-down)
@@ -203,7 +202,7 @@ class World:
     ) -> None:
         """Aim, load and warn; the act happens (``land``) after its lead and duration."""
         order, kind, me = act.order, act.order.kind, state.d.id
-        rng = self.streams.get(state.effects)
+        rng = self.streams[state.effects]
         owner, asset = resolve_target(self.scenario, order, me, cause, self.sponsors, rng)
         if kind.kinetic and asset is None:
             self._settle(state, act, kept=False)  # no eligible target: the order lapses
@@ -224,7 +223,7 @@ class World:
         warned_at = self._warn(state, order.warn, asset, cause, label) if order.warn else None
         lead = draw(order.lead, rng) if order.warn else 0.0
 
-        def land(_: simpy.Event | None = None) -> None:
+        def land(_: object = None) -> None:
             warned = warned_at is not None and warned_at[0] <= self.env.now
             damage = self._damage(kind.effect, rng, salvo, kind, asset, warned)
             event = Event(
@@ -254,7 +253,7 @@ class World:
     def _settle(self, state: ActorState, act: Act, kept: bool) -> None:
         """Close the threat an act enforces, now that it has happened or lapsed."""
         if act.enforces is not None:
-            act.enforces.settle(DecisionContext(self, state, None), kept)
+            act.enforces.settle(SettlingContext(self, state), kept)
 
     def _damage(
         self, effect: str, rng: Any, salvo: int, kind: KindDef, asset: AssetDef | None,
@@ -289,7 +288,7 @@ class World:
             )
             self._happened(warning, kind.rung)
             host = self.actors[actor]
-            rng = self.streams.get(host.decide)
+            rng = self.streams[host.decide]
             hosts_target = asset is not None and asset.host == actor and asset.owner != actor
             if asset is not None and hosts_target and rng.random() < self.values[host.d.relays_warnings]:
                 delay = draw(host.d.relay_delay, rng)
@@ -298,7 +297,7 @@ class World:
         return sorted(heard) or None
 
     def _relay(self, host: str, owner: str, warning: Event) -> Callback:
-        def relay(_: simpy.Event) -> None:
+        def relay(_: object) -> None:
             kind = self.scenario.kinds["warning"]
             event = Event(
                 id=self._take_id(), time=self.env.now,
@@ -309,37 +308,16 @@ class World:
             self._happened(event, kind.rung)
         return relay
 
-    def _when_tense(self, rng: Any, per_day: float, threshold: float, then: Callable[[], None]
-                    ) -> None:
-        """Call ``then`` at the next arrival of a Poisson process (per day) that finds tension
-        at or above ``threshold`` (thinning: arrivals in calmer moments are dropped)."""
-        def arrival(_: simpy.Event) -> None:
-            if self.tension.at(self.env.now) >= threshold:
-                then()
-            else:
-                self._after(rng.expovariate(per_day / 24.0), arrival)
-        self._after(rng.expovariate(per_day / 24.0), arrival)
-
-    def _recurring(self, times: int, rng: Any, per_day: float, threshold: float,
-                   occur: Callable[[], None]) -> None:
-        """``occur`` at up to ``times`` tense arrivals of a Poisson process, one after another."""
-        def then() -> None:
-            occur()
-            if times > 1:
-                self._recurring(times - 1, rng, per_day, threshold, occur)
-        if times > 0:
-            self._when_tense(rng, per_day, threshold, then)
-
     def _initiative(self, state: ActorState, initiative: InitiativeDef) -> None:
-        rng = self.streams.get(f"initiative:{initiative.id}")
-        self._recurring(
-            initiative.max_occurrences, rng, self.values[initiative.rate_per_day],
-            self.values[initiative.min_tension],
+        rng = self.streams[f"initiative:{initiative.id}"]
+        TenseArrivals(
+            self, rng, self.values[initiative.rate_per_day], self.values[initiative.min_tension],
+            initiative.max_occurrences,
             lambda: self._launch(state, Act(initiative.order), None, initiative.id),
         )
 
     def _accident(self, accident: AccidentDef) -> None:
-        rng = self.streams.get(f"accident:{accident.id}")
+        rng = self.streams[f"accident:{accident.id}"]
         kind = self.scenario.kinds["accident"]
 
         def occur() -> None:
@@ -352,8 +330,9 @@ class World:
             )
             self._happened(event, kind.rung)
 
-        self._recurring(accident.max_occurrences, rng, self.values[accident.rate_per_day],
-                        self.values[self.scenario.tension.alert_threshold], occur)
+        TenseArrivals(self, rng, self.values[accident.rate_per_day],
+                      self.values[self.scenario.tension.alert_threshold], accident.max_occurrences,
+                      occur)
 
     # -- bookkeeping -----------------------------------------------------------------
     def _take_id(self) -> int:
@@ -378,7 +357,7 @@ class World:
         self.tally.record(event, actor, self.actors.get(event.target))
         if self.keep_events:
             self.events.append(event)
-        self._report(event)
+        report(self, event)
         outcome = self.tally.terminal(self)
         if outcome is not None:
             self.finish("terminal", outcome)
@@ -395,67 +374,3 @@ class World:
 
     def note_threat(self, label: str, status: str) -> None:
         self.tally.note_threat(label, status)
-
-    # -- perception ------------------------------------------------------------------
-    def _report(self, event: Event) -> None:
-        """Send each actor its perception of ``event``: its first report, and revisions as
-        casualties are disclosed. Reports due at the same moment travel as one SimPy event
-        (they were consecutive events at that moment, with nothing between them)."""
-        victim = self.actors.get(event.target)
-        if victim is not None and (event.deaths or event.injuries):
-            steps = disclosure_steps(event.deaths, event.injuries,
-                                     victim.d.death_stages, victim.d.injury_stages)
-        else:
-            steps = ((0.0, event.deaths, event.injuries),)
-        w_deaths, w_injuries, w_value = self.scenario.harm_weights
-        lost = w_value * event.value_lost
-        values, streams = self.values, self.streams
-        hostile = event.hostile and victim is not None
-        due: dict[float, list[Delivery]] = {}
-        for observer in self.actors.values():
-            d = observer.d
-            rng = streams.get(observer.perceive)
-            delay = draw(d.perception.delay, rng)
-            if observer is victim:
-                factor, phantom = 1.0, 0
-            else:
-                enemy = hostile and self.ladder.hostile(d.id, event.target)
-                factor, phantom = distortion(
-                    rng, values[d.perception.noise], values[d.perception.bias],
-                    values[d.perception.inflation], enemy,
-                )
-            before = (0, 0)
-            for index, (after, deaths, injuries) in enumerate(steps):
-                own = (0, 0)
-                if observer is victim:
-                    seen = (deaths, injuries)
-                    own, before = (deaths - before[0], injuries - before[1]), seen
-                else:
-                    seen = perceived_counts(deaths, injuries, factor, phantom)
-                harm = w_deaths * seen[0] + w_injuries * seen[1] + lost
-                first = index == 0
-                delivery = (observer, Perceived(0.0, d.id, event, seen[0], seen[1], harm, not first),
-                            first, own)
-                at = delay + after
-                batch = due.get(at)
-                if batch is None:
-                    due[at] = [delivery]
-                else:
-                    batch.append(delivery)
-        self._work(len(self.actors))  # each first report keeps the run from ending until it arrives
-        for at, batch in due.items():
-            self._after(at, self._arrive_all(batch))
-
-    def _arrive_all(self, batch: list[Delivery]) -> Callback:
-        def arrive(_: simpy.Event) -> None:
-            now, firsts = self.env.now, 0
-            for observer, perceived, first, own in batch:
-                perceived.time = now
-                observer.deaths_suffered += own[0]
-                observer.injuries_suffered += own[1]
-                if self.keep_events:
-                    self.perceptions.append(perceived)
-                self._tell(observer, perceived)
-                firsts += first
-            self._work(-firsts)  # never to zero here: whoever was told is deliberating
-        return arrive

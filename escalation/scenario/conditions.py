@@ -274,8 +274,20 @@ def _compile_logical(conjunction: bool, parts: list[Evaluator]) -> Evaluator:
         if conjunction:
             return lambda namespace: first(namespace) and second(namespace)
         return lambda namespace: first(namespace) or second(namespace)
-    combine = all if conjunction else any
-    return lambda namespace: combine(part(namespace) for part in parts)
+    if conjunction:  # plain loops: a generator per evaluation costs more than the parts
+        def every(namespace: Mapping[str, object]) -> bool:
+            for part in parts:
+                if not part(namespace):
+                    return False
+            return True
+        return every
+
+    def some(namespace: Mapping[str, object]) -> bool:
+        for part in parts:
+            if part(namespace):
+                return True
+        return False
+    return some
 
 
 def _compile_membership(operand: Evaluator, values: frozenset[Value], negated: bool) -> Evaluator:

@@ -1,0 +1,127 @@
+"""How news of an event reaches each actor, and what the actor then does with it.
+
+Every actor gets its own perception of every event: late, noisy and, about its enemies'
+losses, biased; casualties revealed in stages arrive as revisions. Reports due at the same
+moment travel as one SimPy event. An actor that hears news while idle starts to deliberate,
+for its deliberation time (its follow-up time when the news is of its own act); news arriving
+meanwhile joins that deliberation. Deliberating, it asks its policies in order.
+
+This is the innermost loop of a run (in a typical run, most of the work is here), so the
+functions are written flat, with few calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from escalation.engine.context import DecisionContext
+from escalation.engine.perception import disclosure_steps, distortion
+from escalation.engine.records import Event, Perceived
+from escalation.engine.state import ActorState
+from escalation.scenario.compiled import draw
+
+if TYPE_CHECKING:
+    from escalation.engine.world import World
+
+Delivery = tuple[ActorState, Perceived, bool, tuple[int, int]]  # observer, report, first?, own harm
+_UNHARMED = (0, 0)
+
+
+def report(world: World, event: Event) -> None:
+    """Send each actor its perception of ``event``: a first report, and revisions as
+    casualties are disclosed. Each first report keeps the run open until it arrives."""
+    actors = world.actors
+    victim = actors.get(event.target)
+    if victim is not None and (event.deaths or event.injuries):
+        steps = disclosure_steps(event.deaths, event.injuries,
+                                 victim.d.death_stages, victim.d.injury_stages)
+    else:
+        steps = ((0.0, event.deaths, event.injuries),)
+    w_deaths, w_injuries, w_value = world.scenario.harm_weights
+    lost = w_value * event.value_lost
+    values, streams = world.values, world.streams
+    enemies = event.hostile and victim is not None
+    due: dict[float, list[Delivery]] = {}
+    for observer in actors.values():
+        d = observer.d
+        rng = streams[observer.perceive]
+        delay = draw(d.perception.delay, rng)
+        if observer is victim:
+            factor, phantom = 1.0, 0
+        else:
+            perception = d.perception
+            factor, phantom = distortion(
+                rng, values[perception.noise], values[perception.bias],
+                values[perception.inflation],
+                enemies and world.ladder.hostile(d.id, event.target),
+            )
+        before = _UNHARMED
+        first = True
+        for after, deaths, injuries in steps:
+            own = _UNHARMED
+            if observer is victim:
+                seen = (deaths, injuries)
+                own, before = (deaths - before[0], injuries - before[1]), seen
+            else:  # perceived_counts, inlined
+                seen = (round(deaths * factor) + phantom, round(injuries * factor))
+            harm = w_deaths * seen[0] + w_injuries * seen[1] + lost
+            delivery = (observer, Perceived(0.0, d.id, event, seen[0], seen[1], harm, not first),
+                        first, own)
+            first = False
+            at = delay + after
+            batch = due.get(at)
+            if batch is None:
+                due[at] = [delivery]
+            else:
+                batch.append(delivery)
+    world.busy += len(actors)
+    for at, batch in due.items():
+        world._after(at, _arrival(world, batch))
+
+
+def _arrival(world: World, batch: list[Delivery]) -> Callable[[object], None]:
+    def arrive(_: object) -> None:
+        now, firsts = world.env.now, 0
+        keep, streams = world.keep_events, world.streams
+        for observer, perceived, first, own in batch:
+            perceived.time = now
+            if own is not _UNHARMED:
+                observer.deaths_suffered += own[0]
+                observer.injuries_suffered += own[1]
+            if keep:
+                world.perceptions.append(perceived)
+            observer.inbox.append(perceived)
+            if not observer.deciding:  # an idle actor starts to deliberate
+                observer.deciding = True
+                world.busy += 1
+                d = observer.d
+                delay = draw(d.follow_up if perceived.event.actor == d.id else d.deliberation,
+                             streams[observer.decide])
+                world._after(delay, _decision(world, observer))
+            firsts += first
+        world._work(-firsts)  # never to zero here: whoever was told is deliberating
+    return arrive
+
+
+def _decision(world: World, state: ActorState) -> Callable[[object], None]:
+    return lambda _: decide(world, state)
+
+
+def decide(world: World, state: ActorState) -> None:
+    """Deliberate on everything that arrived while deliberating, in order: each policy in
+    turn may act, and may stop the later ones."""
+    batch, state.inbox = state.inbox, []
+    state.deciding = False
+    policies = state.d.policies  # an actor without policies only takes its time
+    for perceived in batch if policies else ():
+        context = DecisionContext(world, state, perceived)
+        for policy in policies:
+            response = policy.respond(context)
+            if response is None:
+                continue
+            for act in response.acts:
+                world._launch(state, act, perceived.event, policy.label)
+            if response.stop:
+                break
+    world._work(-1)
