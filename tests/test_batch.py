@@ -22,6 +22,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import multiprocessing
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ from scipy import stats as scipy_stats
 
 import escalation
 from escalation import Results, Scenario
+from escalation.montecarlo.backends import START_METHOD_VARIABLE, start_method
 from escalation.montecarlo.batch import run_batch
 from escalation.montecarlo.chunk import RunFailed
 from escalation.montecarlo.stats import wilson
@@ -130,6 +133,40 @@ def test_every_backend_and_worker_count_gives_identical_runs(us_iran: Scenario, 
         assert other.stopped_by == "runs", (backend, workers)
         assert other.runs.equals(reference.runs), (backend, workers)
         assert other.events is not None and other.events.equals(reference.events), (backend, workers)
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_helpers_forked_or_spawned_give_identical_runs(
+    us_iran: Scenario, method: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no '{method}' start method on this platform")
+    monkeypatch.setenv(START_METHOD_VARIABLE, method)
+    assert start_method() == method
+    reference = batch(us_iran, 300, 11, backend="serial", chunk_size=50)
+    other = batch(us_iran, 300, 11, backend="processes", workers=2, chunk_size=50)
+    assert other.stopped_by == "runs"
+    assert other.runs.equals(reference.runs)
+
+
+def test_helpers_are_not_forked_beside_other_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fork copies only the forking thread: a lock another thread holds stays held forever
+    in the helper, so a process with threads spawns its helpers instead."""
+    monkeypatch.delenv(START_METHOD_VARIABLE, raising=False)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert start_method() == "spawn"
+    finally:
+        release.set()
+        other.join()
+
+
+def test_an_unknown_start_method_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(START_METHOD_VARIABLE, "teleport")
+    with pytest.raises(ValueError, match="ESCALATION_START_METHOD='teleport'"):
+        start_method()
 
 
 @settings(max_examples=3, deadline=None)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from escalation.engine.simulate import simulate
+from escalation.montecarlo.backends import start_method
 from escalation.montecarlo.chunk import describe_failure
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.stats import wilson
@@ -100,7 +101,7 @@ def evaluate(scenario: Scenario, seed: int, uniforms: np.ndarray, stream_runs: n
     if workers <= 1:
         parts = [_evaluate_block(*task) for task in tasks]
     else:
-        context = multiprocessing.get_context("spawn")
+        context = multiprocessing.get_context(start_method())  # as batches start helpers
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
             parts = list(pool.map(_evaluate_block, *zip(*tasks, strict=True)))
     return np.concatenate(parts)

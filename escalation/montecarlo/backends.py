@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
+import threading
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -22,6 +24,24 @@ from escalation.scenario.compiled import Scenario
 
 BACKENDS = ("serial", "processes", "dask")
 Chunk = tuple[int, int]
+
+
+START_METHOD_VARIABLE = "ESCALATION_START_METHOD"
+
+
+def start_method() -> str:
+    """How helper processes start: 'fork' on Linux while this process runs no other thread
+    (a helper is ready in milliseconds, the compiled scenario already in its memory), else
+    'spawn' (a fresh interpreter that imports the package: ~0.5 s, but safe beside threads,
+    whose locks a fork could copy held). ``ESCALATION_START_METHOD`` chooses one explicitly.
+    Results are the same either way: a chunk depends only on (scenario, seed, runs)."""
+    chosen = os.environ.get(START_METHOD_VARIABLE, "")
+    if chosen:
+        if chosen not in multiprocessing.get_all_start_methods():
+            raise ValueError(f"{START_METHOD_VARIABLE}={chosen!r} is not a start method here; use "
+                             f"one of {', '.join(multiprocessing.get_all_start_methods())}")
+        return chosen
+    return "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
 
 
 def default_workers() -> int:
@@ -58,18 +78,19 @@ def _worker_chunk(*args: Any) -> ChunkResult:
 
 
 def run_processes(job: Job, chunks: Iterable[Chunk], workers: int) -> Generator[ChunkResult, None, None]:
-    """Chunks on ``workers`` helper processes; the scenario is sent to each once, not per
-    chunk. While the helpers start (~0.5 s: an interpreter, NumPy, SciPy), this process runs
-    chunks itself, and stops at the first helper result: working on for the whole batch
-    would fragment its heap among the tables it keeps (+1 GiB at a million runs).
+    """Chunks on ``workers`` helper processes; the scenario reaches each once, not per chunk
+    (inherited when forked, pickled when spawned). While spawned helpers start (~0.5 s: an
+    interpreter, NumPy, SciPy), this process runs chunks itself, and stops at the first helper
+    result: working on for the whole batch would fragment its heap among the tables it keeps
+    (+1 GiB at a million runs). Forked helpers start at once and need no such stand-in.
 
-    'spawn' gives each helper a fresh interpreter: no inherited threads or locks, the same
-    behaviour on every platform, and no start-method change in the parent."""
-    context = multiprocessing.get_context("spawn")
+    The start method is chosen per batch (``start_method``), never set for the process."""
+    method = start_method()
+    context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
                              initargs=(job.scenario,)) as pool:
         try:
-            yield from _shared(job, iter(chunks), 2 * workers, workers > 1,
+            yield from _shared(job, iter(chunks), 2 * workers, workers > 1 and method != "fork",
                                lambda chunk: pool.submit(_worker_chunk, *job.args(chunk)))
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -276,14 +276,14 @@ def _compile_logical(conjunction: bool, parts: list[Evaluator]) -> Evaluator:
         return lambda namespace: first(namespace) or second(namespace)
     if conjunction:  # plain loops: a generator per evaluation costs more than the parts
         def every(namespace: Mapping[str, object]) -> bool:
-            for part in parts:
+            for part in parts:  # noqa: SIM110
                 if not part(namespace):
                     return False
             return True
         return every
 
     def some(namespace: Mapping[str, object]) -> bool:
-        for part in parts:
+        for part in parts:  # noqa: SIM110
             if part(namespace):
                 return True
         return False
