@@ -36,6 +36,7 @@ from escalation.montecarlo.backends import (
 from escalation.montecarlo.chunk import FAILED, ChunkResult
 from escalation.montecarlo.moves import spell_out
 from escalation.montecarlo.results import Results
+from escalation.montecarlo.runtable import RunTable
 from escalation.montecarlo.sampling import SamplingPlan
 from escalation.montecarlo.stats import widest_half_width
 from escalation.montecarlo.storage import BatchFolder, content_hash, table_of
@@ -98,22 +99,21 @@ def run_batch(
                 "until_ci": until_ci, "version": __version__}
     folder = BatchFolder(out, manifest, resume) if out is not None else None
     chunks = plan_chunks(runs, size)
-    tables: dict[int, tuple[pa.Table, pa.Table | None]] = {}
-    counts: dict[int, Counter[str]] = {}
+    finished = Finished(runs)
+    counts = finished.counts
     for start in sorted(folder.done()) if folder else ():
-        tables[start] = folder.load(start, keep_events)  # type: ignore[union-attr]
-        counts[start] = Counter(tables[start][0].column("outcome").to_pylist())
-    todo = [chunk for chunk in chunks if chunk[0] not in tables]
+        finished.add(start, *folder.load(start, keep_events))  # type: ignore[union-attr]
+    todo = [chunk for chunk in chunks if chunk[0] not in counts]
     job = Job(scenario, seed, plan, keep_events, fail_fast)
     stopped_by = "runs"
-    bar = _progress(runs, sum(c[1] for c in chunks if c[0] in tables), progress)
+    bar = _progress(runs, sum(c[1] for c in chunks if c[0] in counts), progress)
     stream = _execute(job, todo, backend, workers, scheduler)
     try:
         for result in stream:
+            runs_table, events_table = _tables(result)
             if folder is not None:
-                folder.save(result)
-            tables[result.start] = _tables(result)
-            counts[result.start] = Counter(result.runs["outcome"])
+                folder.save(result.start, runs_table, events_table)
+            finished.add(result.start, runs_table, events_table)
             bar.update(len(result.runs["run"]))
             if until_ci is not None and _precise(chunks, counts, until_ci, scenario):
                 stopped_by = "precision"
@@ -129,10 +129,10 @@ def run_batch(
     finally:
         stream.close()
         bar.close()
-    kept = sorted(tables)
+    kept = sorted(counts)
     if stopped_by == "precision":
-        kept = _prefix(chunks, tables)[:_first_precise(chunks, counts, until_ci or 0.0, scenario)]
-    results = _collect(scenario, seed, runs, kept, tables, keep_events, stopped_by, manifest)
+        kept = _prefix(chunks, counts)[:_first_precise(chunks, counts, until_ci or 0.0, scenario)]
+    results = _collect(scenario, seed, runs, kept, finished, keep_events, stopped_by, manifest)
     if folder is not None and stopped_by != "interrupted":
         folder.finish(results.runs, results.events, results.report(), source)
     return results
@@ -173,11 +173,26 @@ def _tables(result: ChunkResult) -> tuple[pa.Table, pa.Table | None]:
     return table_of(result.runs), table_of(result.events) if result.events is not None else None
 
 
-def _prefix(chunks: list[Chunk], tables: dict[int, Any]) -> list[int]:
+class Finished:
+    """The chunks finished so far: their rows, their events when kept, their outcome counts."""
+
+    def __init__(self, runs: int) -> None:
+        self.rows = RunTable(runs)
+        self.events: dict[int, pa.Table] = {}
+        self.counts: dict[int, Counter[str]] = {}
+
+    def add(self, start: int, runs: pa.Table, events: pa.Table | None) -> None:
+        self.rows.add(start, runs)  # the chunk's table itself is not kept
+        if events is not None:
+            self.events[start] = events
+        self.counts[start] = Counter(runs.column("outcome").to_pylist())
+
+
+def _prefix(chunks: list[Chunk], done: dict[int, Any]) -> list[int]:
     """Start indices of the chunks finished without a gap from the first."""
     starts = []
     for start, _ in chunks:
-        if start not in tables:
+        if start not in done:
             break
         starts.append(start)
     return starts
@@ -208,27 +223,29 @@ def _narrow(total: Counter[str], target: float, scenario: Scenario) -> bool:
     return done > 0 and widest_half_width(outcomes, done) <= target
 
 
-def _collect(scenario: Scenario, seed: int, runs: int, starts: list[int],
-             tables: dict[int, tuple[pa.Table, pa.Table | None]], keep_events: bool,
-             stopped_by: str, manifest: dict[str, Any]) -> Results:
-    """One table from the chunks, consuming them so a million runs are not held twice."""
-    parts = [tables.pop(s) for s in starts]
-    tables.clear()
-    frame = _frame([runs_table for runs_table, _ in parts]) if parts else \
-        pd.DataFrame({"run": [], "outcome": []})
+def _collect(scenario: Scenario, seed: int, runs: int, starts: list[int], finished: Finished,
+             keep_events: bool, stopped_by: str, manifest: dict[str, Any]) -> Results:
+    """The results of the chunks at ``starts``, taking their tables over so that a million
+    runs are not held twice."""
+    frame = finished.rows.frame(starts) if starts else pd.DataFrame({"run": [], "outcome": []})
     if "path" in frame.columns:
         frame["path"] = spell_out(scenario, frame["path"])
-    events = _frame([e for _, e in parts if e is not None]) if keep_events else None
-    return Results(scenario.name, seed, scenario.outcome_ids, frame, events, stopped_by, runs,
+    events = [finished.events.pop(start) for start in starts if start in finished.events]
+    finished.events.clear()
+    return Results(scenario.name, seed, scenario.outcome_ids, frame,
+                   _frame(events) if keep_events else None, stopped_by, runs,
                    {"manifest": manifest})
 
 
 def _frame(parts: list[pa.Table]) -> pd.DataFrame:
+    """Chunk tables (of events) as one DataFrame. ``parts`` must hold the only references to
+    them: it is emptied, and each column's chunks are freed as soon as it is converted."""
     if not parts:
         return pd.DataFrame()
     table = pa.concat_tables(parts, promote_options="permissive")
     parts.clear()
     frame = table.to_pandas(self_destruct=True, split_blocks=True)
+    del table  # unusable after self_destruct
     for column in frame.columns:  # categories in a fixed order, whatever the chunking
         if isinstance(frame[column].dtype, pd.CategoricalDtype):
             frame[column] = frame[column].cat.reorder_categories(

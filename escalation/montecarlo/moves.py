@@ -10,10 +10,13 @@ path, as a categorical column.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from escalation.engine.tally import MOVE_SEPARATOR
 from escalation.scenario.compiled import Scenario
+
+if TYPE_CHECKING:  # workers import this module to code paths: they need no pandas (~90 MiB each)
+    import pandas as pd
 
 ELLIPSIS = "…"  # the tally's mark for moves beyond its limit
 _FIRST = 0x21  # codes start after the space: no code is whitespace

@@ -17,8 +17,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from escalation.montecarlo.chunk import ChunkResult
-
 MANIFEST = "batch.json"
 WIDE = frozenset({"run", "id", "cause"})  # integer columns kept 64-bit
 SINGLE_PRECISION = ("rung_day.",)  # float columns that need no more than float32
@@ -69,10 +67,11 @@ class BatchFolder:
     def done(self) -> set[int]:
         return {int(p.name[5:14]) for p in self.chunks.glob("runs-*.parquet")}
 
-    def save(self, result: ChunkResult) -> None:
-        if result.events is not None:
-            self._write(f"events-{result.start:09d}.parquet", table_of(result.events))
-        self._write(f"runs-{result.start:09d}.parquet", table_of(result.runs))
+    def save(self, start: int, runs: pa.Table, events: pa.Table | None) -> None:
+        """Writes a finished chunk's tables (built once: the batch also reads its rows off them)."""
+        if events is not None:
+            self._write(f"events-{start:09d}.parquet", events)
+        self._write(f"runs-{start:09d}.parquet", runs)
 
     def load(self, start: int, events: bool) -> tuple[pa.Table, pa.Table | None]:
         runs = pq.read_table(self.chunks / f"runs-{start:09d}.parquet")
