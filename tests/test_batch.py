@@ -39,6 +39,7 @@ from escalation import Results, Scenario
 from escalation.montecarlo.backends import START_METHOD_VARIABLE, start_method
 from escalation.montecarlo.batch import run_batch
 from escalation.montecarlo.chunk import RunFailed
+from escalation.montecarlo.progress import progress_bar
 from escalation.montecarlo.stats import wilson
 from escalation.policies.base import Context, Response
 from escalation.policies.rule import RulePolicy
@@ -161,6 +162,16 @@ def test_helpers_are_not_forked_beside_other_threads(monkeypatch: pytest.MonkeyP
     finally:
         release.set()
         other.join()
+
+
+def test_the_progress_bar_starts_no_thread(capsys: pytest.CaptureFixture[str]) -> None:
+    """tqdm's monitor thread would make every batch with a bar spawn its helpers."""
+    before = threading.active_count()
+    bar = progress_bar(100, 10, enabled=True)
+    bar.update(40)
+    bar.close()
+    assert threading.active_count() == before
+    assert "50/100" in capsys.readouterr().err
 
 
 def test_an_unknown_start_method_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -35,6 +35,7 @@ from escalation.montecarlo.backends import (
 )
 from escalation.montecarlo.chunk import FAILED, ChunkResult
 from escalation.montecarlo.moves import spell_out
+from escalation.montecarlo.progress import progress_bar
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.runtable import RunTable
 from escalation.montecarlo.sampling import SamplingPlan
@@ -106,7 +107,7 @@ def run_batch(
     todo = [chunk for chunk in chunks if chunk[0] not in counts]
     job = Job(scenario, seed, plan, keep_events, fail_fast)
     stopped_by = "runs"
-    bar = _progress(runs, sum(c[1] for c in chunks if c[0] in counts), progress)
+    bar = progress_bar(runs, sum(c[1] for c in chunks if c[0] in counts), progress)
     stream = _execute(job, todo, backend, workers, scheduler)
     try:
         for result in stream:
@@ -251,10 +252,3 @@ def _frame(parts: list[pa.Table]) -> pd.DataFrame:
             frame[column] = frame[column].cat.reorder_categories(
                 sorted(frame[column].cat.categories))
     return frame
-
-
-def _progress(total: int, initial: int, enabled: bool) -> Any:
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, initial=initial, unit="run", disable=not enabled, smoothing=0.1,
-                dynamic_ncols=True)
