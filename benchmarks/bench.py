@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import escalation
-from escalation.montecarlo.backends import default_workers
+from escalation.montecarlo.backends import START_METHOD_VARIABLE, default_workers, start_method
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -83,6 +83,18 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def _private(pid: int) -> int:
+    """Memory of ``pid`` that no other process shares, in bytes (Linux; its RSS elsewhere).
+    Helpers forked from the batch's process share its pages (its imports, the scenario)
+    until they write to them: a sum of RSS would count those once per process."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            return sum(int(line.split()[1]) * 1024 for line in rollup
+                       if line.startswith(("Private_Clean:", "Private_Dirty:")))
+    except (OSError, IndexError, ValueError):
+        return _rss(pid)
+
+
 def _descendants(pid: int) -> list[int]:
     found: list[int] = []
     todo = [pid]
@@ -105,13 +117,15 @@ def _descendants(pid: int) -> list[int]:
 
 class RssSampler:
     """Samples, every ``interval`` seconds, the RSS of this process and the sum of the RSS of
-    all its descendants at the same moment (Linux only; elsewhere it reports nothing). It
-    gives the simultaneous peak of parent + workers, which getrusage cannot."""
+    all its descendants at the same moment, and the sum of all their PSS (Linux only;
+    elsewhere it reports nothing). It gives the simultaneous peak of parent + workers, which
+    getrusage cannot. The parent's RSS plus its helpers' private memory is what they take
+    together, shared pages counted once."""
 
     def __init__(self, interval: float = 0.2) -> None:
         self.interval = interval
         self.available = Path(f"/proc/{os.getpid()}/task").is_dir()
-        self.parent = self.children = self.total = 0
+        self.parent = self.children = self.total = self.own = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -133,16 +147,25 @@ class RssSampler:
     def _sample(self) -> None:
         me = os.getpid()
         parent = _rss(me)
-        children = sum(_rss(pid) for pid in _descendants(me))
+        descendants = _descendants(me)
+        children = sum(_rss(pid) for pid in descendants)
+        self.own = max(self.own, parent + sum(_private(pid) for pid in descendants))
         self.parent = max(self.parent, parent)
         self.children = max(self.children, children)
         self.total = max(self.total, parent + children)
 
     def figures(self) -> dict[str, int | None]:
         if not self.available:
-            return {"sampled_parent": None, "sampled_children": None, "sampled_total": None}
+            return {"sampled_parent": None, "sampled_children": None, "sampled_total": None,
+                    "sampled_unshared_total": None}
         return {"sampled_parent": self.parent, "sampled_children": self.children,
-                "sampled_total": self.total}
+                "sampled_total": self.total, "sampled_unshared_total": self.own}
+
+
+def helpers_as_without_sampler() -> None:
+    """Start helpers as a batch would without the sampler: its thread alone would make the
+    batch spawn them (see ``start_method``), and the figures would not be a user's."""
+    os.environ.setdefault(START_METHOD_VARIABLE, start_method())
 
 
 def complete(results: Any, runs: int, what: str) -> None:
@@ -175,6 +198,7 @@ def measure(name: str, runs: int, sample: int, traced_runs: int) -> dict[str, An
 
     load_average = os.getloadavg()[0]
     workers_cpu = _cpu(resource.RUSAGE_CHILDREN) + time.process_time()  # this process works too
+    helpers_as_without_sampler()
     with RssSampler() as sampler:
         wall = time.perf_counter()
         parallel = run_batch(scenario, runs, SEED, workers=WORKERS, backend="processes",
@@ -221,6 +245,7 @@ def measure(name: str, runs: int, sample: int, traced_runs: int) -> dict[str, An
         "rss_self_after_serial": rss_serial, "rss_self": rss_self,
         "rss_children": rss_children, **sampler.figures(),
         "tracemalloc_runs": traced_runs, "tracemalloc_peak": traced_peak,
+        "start_method": os.environ[START_METHOD_VARIABLE],
     }
 
 
@@ -242,6 +267,7 @@ def million(runs: int, keep_out: bool) -> dict[str, Any]:
     scenario = escalation.load_scenario(SCENARIOS["us_iran_2020"])
     folder = tempfile.mkdtemp(prefix="escalation-million-")
     try:
+        helpers_as_without_sampler()
         with RssSampler(interval=1.0) as sampler:
             wall = time.perf_counter()
             results = run_batch(scenario, runs, SEED, workers=WORKERS, backend="processes",
@@ -260,7 +286,7 @@ def million(runs: int, keep_out: bool) -> dict[str, Any]:
         "out": folder if keep_out else None, "out_bytes": size,
         "wall_s": wall_s, "runs_per_s": runs / wall_s,
         "rss_self": parent, "rss_children": child, "rss_bound": parent + WORKERS * child,
-        **sampler.figures(),
+        **sampler.figures(), "start_method": os.environ[START_METHOD_VARIABLE],
     }
 
 
@@ -324,6 +350,9 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         ("peak RSS, process (ru_maxrss)", [_mib(r["rss_self"]) for r in rows], ""),
         ("peak RSS, largest worker", [_mib(r["rss_children"]) for r in rows], ""),
         ("peak RSS, process + workers", [_mib(r["sampled_total"]) for r in rows], "(sampled)"),
+        ("peak RSS of process + workers' own", [_mib(r["sampled_unshared_total"]) for r in rows],
+         "(sampled; shared pages once)"),
+        ("helpers started by", [r["start_method"] for r in rows], ""),
         ("tracemalloc peak, serial batch", [_mib(r["tracemalloc_peak"]) for r in rows], ""),
         ("  (runs in that batch)", [_n(r["tracemalloc_runs"]) for r in rows], ""),
     ]
@@ -343,8 +372,9 @@ def print_million(m: dict[str, Any]) -> None:
     print(f"  peak RSS, parent (ru_maxrss)   {_mib(m['rss_self'])}")
     print(f"  peak RSS, largest worker       {_mib(m['rss_children'])}")
     print(f"  parent + {m['workers']} x largest worker   {_mib(m['rss_bound'])}  (upper bound)")
-    print(f"  parent + workers, sampled      {_mib(m['sampled_total'])}  "
-          f"(target: within {_mib(TARGET_MILLION_BYTES)})")
+    print(f"  parent + workers, RSS sampled  {_mib(m['sampled_total'])}")
+    print(f"  parent + workers' own, sampled {_mib(m['sampled_unshared_total'])}  "
+          f"(target: within {_mib(TARGET_MILLION_BYTES)}; helpers {m['start_method']})")
     print(f"  output folder                  {_mib(m['out_bytes'])}"
           + (f" in {m['out']}" if m["out"] else " (removed)"))
 
