@@ -316,17 +316,16 @@ class Expression:
     type: ValueType
     names: frozenset[str]  # the names the expression reads
     tree: Node = field(repr=False, compare=False)
-    _evaluator: Evaluator = field(init=False, repr=False, compare=False)
+    # ``evaluate(namespace)``: the value in ``namespace`` (dotted name -> value), KeyError if a
+    # name is missing. The compiled closure itself, not a method that calls it: conditions are
+    # evaluated at every deliberation and after every event, and a call fewer counts.
+    evaluate: Evaluator = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_evaluator", compile_node(self.tree))
+        object.__setattr__(self, "evaluate", compile_node(self.tree))
 
     def __reduce__(self) -> tuple[Callable[..., Expression], tuple[object, ...]]:
         return (Expression, (self.text, self.type, self.names, self.tree))
-
-    def evaluate(self, namespace: Mapping[str, object]) -> object:
-        """The value in ``namespace`` (dotted name -> value); KeyError if a name is missing."""
-        return self._evaluator(namespace)
 
 
 def parse_expression(
