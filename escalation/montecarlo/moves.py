@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from escalation.engine.tally import MOVE_SEPARATOR
 from escalation.scenario.compiled import Scenario
 
@@ -38,9 +40,21 @@ def encode(codes: dict[str, str], moves: list[str]) -> str:
 
 
 def spell_out(scenario: Scenario, column: pd.Series) -> pd.Series:
-    """Coded paths as 'actor:kind > ...' strings, a categorical spelled out once per path."""
-    words = vocabulary(scenario)
+    """Coded paths as 'actor:kind > ...' strings, a categorical spelled out once per path.
+
+    The spelling is done in Arrow, straight into the categories' storage: a Python string
+    per path, and pandas' conversion of them, took 65 MiB for the 27,500 paths of 300,000
+    runs of the seed scenario (6 MiB of text)."""
+    import pandas as pd  # the batch's process only: workers import this module too
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     category = column.astype("category")
-    spelled = [MOVE_SEPARATOR.join(words[ord(code) - _FIRST] for code in path)
-               for path in category.cat.categories]
-    return category.cat.rename_categories(spelled)
+    coded = pa.array(category.cat.categories, type=pa.large_string())
+    ends = np.frombuffer(coded.buffers()[1], np.int64)[coded.offset:coded.offset + len(coded) + 1]
+    data = coded.buffers()[2]
+    codes = np.frombuffer(data if data is not None else b"", np.uint8)[ends[0]:ends[-1]]
+    moves = pa.array(vocabulary(scenario)).take(pa.array(codes.astype(np.int64) - _FIRST))
+    paths = pa.LargeListArray.from_arrays(pa.array(ends - ends[0]), moves)
+    spelled = pc.binary_join(paths, MOVE_SEPARATOR)
+    return category.cat.rename_categories(pd.Index(spelled, dtype="str"))

@@ -6,6 +6,7 @@
   where a failed run left NaN, codes widened past 127 categories.
 - The chunks of an interrupted batch (not all of them) give their own rows, in run order.
 - A batch's DataFrame has no object columns, and its paths read as 'actor:kind > ...'.
+- Coded paths spell out to the moves they code, empty paths and the ellipsis included.
 - Worker processes import neither pandas nor PyArrow (~90 MiB each).
 """
 
@@ -25,7 +26,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import escalation
+from escalation.engine.tally import MOVE_SEPARATOR
 from escalation.montecarlo.batch import run_batch
+from escalation.montecarlo.moves import ELLIPSIS, codes, encode, spell_out, vocabulary
 from escalation.montecarlo.runtable import RunTable
 from escalation.montecarlo.storage import table_of
 
@@ -113,6 +116,22 @@ def test_a_batch_has_no_object_columns_and_spelled_out_paths(
     assert all(pattern.fullmatch(path) for path in runs["path"]), runs["path"].head()
     assert (runs["path"].str.count(" > ") >= 1).any()
     pd.testing.assert_series_equal(pd.read_parquet(out / "runs.parquet")["path"], runs["path"])
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_coded_paths_spell_out_to_their_moves(data: st.DataObject) -> None:
+    scenario = escalation.load_scenario(US_IRAN)
+    moves = [m for m in vocabulary(scenario) if m != ELLIPSIS]
+    path = st.lists(st.sampled_from(moves), max_size=10).map(
+        lambda chosen: [*chosen, ELLIPSIS] if len(chosen) == 10 else chosen)
+    paths = data.draw(st.lists(path, min_size=1, max_size=20))
+    coded = pd.Series(pd.Categorical([encode(codes(scenario), p) for p in paths]))
+
+    spelled = spell_out(scenario, coded)
+
+    assert spelled.tolist() == [MOVE_SEPARATOR.join(p) for p in paths]
+    assert isinstance(spelled.dtype, pd.CategoricalDtype)
 
 
 def test_worker_processes_need_neither_pandas_nor_pyarrow() -> None:
