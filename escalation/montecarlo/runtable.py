@@ -66,7 +66,10 @@ class RunTable:
         if array is None:
             array = self.columns[name] = np.empty(self.runs, dtype)
         elif np.result_type(array.dtype, dtype) != array.dtype:
-            array = self.columns[name] = array.astype(np.result_type(array.dtype, dtype))
+            wider = np.empty(self.runs, np.result_type(array.dtype, dtype))
+            for start, rows in self.chunks.items():  # only the rows written so far, so that
+                wider[start:start + rows] = array[start:start + rows]  # the rest stays unused
+            array = self.columns[name] = wider
         return array
 
     def _codes(self, name: str, values: pa.Array) -> np.ndarray:
