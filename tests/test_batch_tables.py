@@ -8,6 +8,8 @@
 - A batch's DataFrame has no object columns, and its paths read as 'actor:kind > ...'.
 - Coded paths spell out to the moves they code, empty paths and the ellipsis included.
 - Worker processes import neither pandas nor PyArrow (~90 MiB each).
+- A chunk's columns made compact in the worker (``compact``) give the table its Python lists
+  would have given.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from hypothesis import strategies as st
 import escalation
 from escalation.engine.tally import MOVE_SEPARATOR
 from escalation.montecarlo.batch import run_batch
+from escalation.montecarlo.chunk import Coded, compact
 from escalation.montecarlo.moves import ELLIPSIS, codes, encode, spell_out, vocabulary
 from escalation.montecarlo.runtable import RunTable
 from escalation.montecarlo.storage import table_of
@@ -149,3 +152,28 @@ def test_worker_processes_need_neither_pandas_nor_pyarrow() -> None:
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+texts = st.lists(st.sampled_from(["war", "peace", "", "a:b > c:d", "…"]), min_size=1, max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.integers(1, 30), data=st.data())
+def test_compact_columns_give_the_table_their_lists_give(rows: int, data: st.DataObject) -> None:
+    same_length = {"min_size": rows, "max_size": rows}
+    columns: dict[str, list[Any]] = {
+        "run": data.draw(st.lists(st.integers(0, 2**40), **same_length)),
+        "run_seed": data.draw(st.lists(st.integers(0, 2**64 - 1), **same_length)),
+        "count": data.draw(st.lists(st.integers(0, 50), **same_length)),
+        "deaths": data.draw(st.lists(st.one_of(st.integers(0, 9), st.just(np.nan)), **same_length)),
+        "value": data.draw(st.lists(st.floats(allow_nan=True, width=64), **same_length)),
+        "rung_day.3": data.draw(st.lists(st.floats(0, 60) | st.just(np.nan), **same_length)),
+        "outcome": data.draw(st.lists(st.sampled_from(["war", "peace", "failed", ""]),
+                                      **same_length)),
+    }
+    compacted = compact(columns)
+    assert isinstance(compacted["outcome"], Coded)
+    assert all(isinstance(compacted[name], np.ndarray) for name in columns if name != "outcome")
+    fast, plain = table_of(compacted), table_of(columns)
+    assert fast.schema == plain.schema  # dictionary-encoded text, int32 counts, float32 days
+    assert fast.to_pandas().equals(plain.to_pandas())  # (pandas counts NaN equal to NaN)

@@ -33,14 +33,46 @@ _SCALARS = (  # the first columns of every run table
 )
 
 
+@dataclass(frozen=True)
+class Coded:
+    """A text column as Arrow's dictionary encoding has it: a code per row into the distinct
+    words, numbered in order of first appearance. Workers send text so, without PyArrow."""
+
+    codes: np.ndarray  # int32
+    words: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+Column = np.ndarray | Coded
+
+
 @dataclass
 class ChunkResult:
-    """Columns of one chunk: one row per run, and one row per event when kept."""
+    """Columns of one chunk: one row per run (compact arrays, see ``compact``), and one row
+    per event when kept."""
 
     start: int
-    runs: dict[str, list[Any]] = field(default_factory=dict)
+    runs: dict[str, Column] = field(default_factory=dict)
     events: dict[str, list[Any]] | None = None
     failures: int = 0
+
+
+def compact(columns: dict[str, list[Any]]) -> dict[str, Column]:
+    """A chunk's run columns as arrays that cross processes as a few buffers each: numbers as
+    NumPy arrays (typed as Arrow would type the Python values), text as ``Coded``. The batch's
+    process then builds its tables without touching a Python object per value."""
+    arrays: dict[str, Column] = {}
+    for name, values in columns.items():
+        if values and isinstance(values[0], str):
+            index: dict[str, int] = {}
+            codes = np.fromiter((index.setdefault(v, len(index)) for v in values), np.int32,
+                                len(values))
+            arrays[name] = Coded(codes, tuple(index))
+        else:
+            arrays[name] = np.array(values, dtype=np.uint64 if name == "run_seed" else None)
+    return arrays
 
 
 def threat_labels(scenario: Scenario) -> tuple[str, ...]:
@@ -69,9 +101,10 @@ def run_chunk(
 ) -> ChunkResult:
     """Runs ``start`` .. ``start + count - 1`` of the batch with root ``seed``."""
     columns = run_columns(scenario)
-    result = ChunkResult(start, {name: [] for name in columns},
-                         {name: [] for name in ("run", *EVENT_FIELDS)} if keep_events else None)
-    writer = RowWriter(scenario, result.runs)
+    table: dict[str, list[Any]] = {name: [] for name in columns}
+    result = ChunkResult(start, events={name: [] for name in ("run", *EVENT_FIELDS)}
+                         if keep_events else None)
+    writer = RowWriter(scenario, table)
     seeds = run_seeds(seed, start, count).tolist()
     drawn = plan.values(scenario, seed, start, count)
     rows = drawn.tolist() if drawn is not None else None
@@ -85,11 +118,13 @@ def run_chunk(
         except Exception as error:  # a run that raises is recorded, the batch goes on
             if fail_fast:
                 raise RunFailed(run, seed, describe_failure(error)) from error
-            _append_failure(result, columns, run, own_seed, describe_failure(error))
+            result.failures += 1
+            _append_failure(table, run, own_seed, describe_failure(error))
             continue
         writer.add(run, own_seed, outcome, world, values)
         if result.events is not None:
             _append_events(result.events, run, world.events)
+    result.runs = compact(table)
     return result
 
 
@@ -157,15 +192,13 @@ def describe_failure(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}{where}"
 
 
-def _append_failure(
-    result: ChunkResult, columns: tuple[str, ...], run: int, run_seed: int, description: str
-) -> None:
-    result.failures += 1
+def _append_failure(table: dict[str, list[Any]], run: int, run_seed: int, description: str
+                    ) -> None:
     row: dict[str, Any] = {"run": run, "run_seed": run_seed, "outcome": FAILED, "ended_by": FAILED,
                            "error": description}
-    for name in columns:
+    for name, column in table.items():
         text = name.startswith("threat.") or name in ("outcome", "ended_by", "path", "error")
-        result.runs[name].append(row.get(name, "" if text else np.nan))
+        column.append(row.get(name, "" if text else np.nan))
 
 
 def _append_events(events: dict[str, list[Any]], run: int, happened: list[Event]) -> None:

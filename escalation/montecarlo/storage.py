@@ -10,12 +10,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from escalation.montecarlo.chunk import Coded
 
 MANIFEST = "batch.json"
 WIDE = frozenset({"run", "id", "cause"})  # integer columns kept 64-bit
@@ -26,10 +30,14 @@ class BatchFolderError(ValueError):
     """The output folder cannot be used for this batch (says why and what to do)."""
 
 
-def table_of(columns: dict[str, list[Any]]) -> pa.Table:
+def table_of(columns: Mapping[str, Sequence[Any] | np.ndarray | Coded]) -> pa.Table:
     """Typed columns: repeated strings dictionary-encoded, numbers as numbers."""
     arrays = {}
     for name, values in columns.items():
+        if isinstance(values, Coded):  # already dictionary-encoded by the worker
+            arrays[name] = pa.DictionaryArray.from_arrays(
+                pa.array(values.codes, type=pa.int32()), pa.array(values.words, type=pa.string()))
+            continue
         array = pa.array(values, type=pa.uint64() if name == "run_seed" else None)
         if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
             array = array.dictionary_encode()
