@@ -54,10 +54,13 @@ class _Call:
     _value = None
 
 
-def _call(callback: Callback, _new: Callable[[type[_Call]], _Call] = object.__new__) -> _Call:
+def _call(callback: Callback) -> _Call:
     call = _new(_Call)
     call.callbacks = [callback]
     return call
+
+
+_new = object.__new__
 
 
 class TenseArrivals:
@@ -150,8 +153,9 @@ class World:
         because every wait of a run comes through here."""
         if delay < 0:  # as SimPy's Timeout: a drawn delay below zero fails the run
             raise ValueError(f"Negative delay {delay}")
-        env = self.env
-        heappush(self._queue, (env._now + delay, NORMAL, next(self._sequence), _call(callback)))
+        call = _new(_Call)  # ``_call``, inlined
+        call.callbacks = [callback]
+        heappush(self._queue, (self.env._now + delay, NORMAL, next(self._sequence), call))
 
     def _soon(self, callback: Callback) -> None:
         """Call ``callback`` in a step of its own at this moment, before later timeouts: when a
@@ -218,7 +222,7 @@ class World:
             if weapon in state.inventory:
                 state.inventory[weapon] -= salvo
         origin = order.origin[int(rng.random() * len(order.origin))] if order.origin else ""
-        self._work(+1)
+        self.busy += 1  # the act under way keeps the crisis open
         started = self.env.now
         warned_at = self._warn(state, order.warn, asset, cause, label) if order.warn else None
         lead = draw(order.lead, rng) if order.warn else 0.0
