@@ -54,13 +54,13 @@ class _Call:
     _value = None
 
 
+_new = object.__new__  # a _Call without an __init__ to run
+
+
 def _call(callback: Callback) -> _Call:
     call = _new(_Call)
     call.callbacks = [callback]
     return call
-
-
-_new = object.__new__
 
 
 class TenseArrivals:
@@ -144,8 +144,10 @@ class World:
                     self._initiative(state, initiative)
         self._watch()
         self._after(self.scenario.spec.horizon_days * 24.0, lambda _: self.finish("horizon"))
-        self.env.run(until=self.stop)
-        self._queue.clear()  # what was still to come: its callbacks hold the world in a cycle
+        try:
+            self.env.run(until=self.stop)
+        finally:
+            self._queue.clear()  # what was still to come: its callbacks hold the world in a cycle
 
     def _after(self, delay: float, callback: Callback) -> None:
         """Call ``callback`` once ``delay`` hours have passed. This is the body of SimPy's
