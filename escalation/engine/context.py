@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from escalation.engine.namespace_view import PerceptionView
 
 if TYPE_CHECKING:
-    from escalation.engine.records import Perceived
     from escalation.engine.state import ActorState
     from escalation.engine.world import World
 
@@ -23,10 +22,6 @@ class DecisionContext(PerceptionView):
     @property
     def namespace(self) -> DecisionContext:
         return self
-
-    @property
-    def perceived(self) -> Perceived:
-        return self.p
 
     @property
     def rng(self) -> random.Random:

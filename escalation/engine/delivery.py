@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from escalation.engine.context import DecisionContext
-from escalation.engine.perception import disclosure_steps, distortion
+from escalation.engine.perception import disclosure_steps, distortion, perceived_counts
 from escalation.engine.records import Event, Perceived
 from escalation.engine.state import ActorState
 from escalation.scenario.compiled import draw
@@ -63,8 +63,8 @@ def report(world: World, event: Event) -> None:
             if observer is victim:
                 seen = (deaths, injuries)
                 own, before = (deaths - before[0], injuries - before[1]), seen
-            else:  # perceived_counts, inlined
-                seen = (round(deaths * factor) + phantom, round(injuries * factor))
+            else:
+                seen = perceived_counts(deaths, injuries, factor, phantom)
             harm = w_deaths * seen[0] + w_injuries * seen[1] + lost
             delivery = (observer, Perceived(0.0, d.id, event, seen[0], seen[1], harm, not first),
                         first, own)

@@ -84,7 +84,7 @@ class Tally:
         """The first terminal outcome that now holds, if any."""
         if not self.terminals:
             return None
-        ns = SummaryView(self, world)
+        ns = self.namespace(world)
         for outcome in self.terminals:
             if outcome.condition.evaluate(ns):
                 return outcome.id

@@ -155,9 +155,7 @@ class World:
         because every wait of a run comes through here."""
         if delay < 0:  # as SimPy's Timeout: a drawn delay below zero fails the run
             raise ValueError(f"Negative delay {delay}")
-        call = _new(_Call)  # ``_call``, inlined
-        call.callbacks = [callback]
-        heappush(self._queue, (self.env._now + delay, NORMAL, next(self._sequence), call))
+        heappush(self._queue, (self.env._now + delay, NORMAL, next(self._sequence), _call(callback)))
 
     def _soon(self, callback: Callback) -> None:
         """Call ``callback`` in a step of its own at this moment, before later timeouts: when a
@@ -377,6 +375,3 @@ class World:
         if event.homeland:
             rung = max(rung, ladder.homeland_struck)
         return rung
-
-    def note_threat(self, label: str, status: str) -> None:
-        self.tally.note_threat(label, status)
