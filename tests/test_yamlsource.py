@@ -360,7 +360,9 @@ def test_every_value_is_located(data: dict[str, Any], flow: bool) -> None:
     text = yaml.safe_dump(data, default_flow_style=flow)
     doc = read_yaml_text(text)
     lines = text.splitlines()
-    for path, value in walk(doc.data):
+    values = list(walk(doc.data))
+    assert len(values) > len(data)  # the document itself, and each key's value at least
+    for path, value in values:
         location = doc.locate(path)
         assert 1 <= location.line <= len(lines) + 1
         if path and isinstance(value, int) and not isinstance(value, bool):
