@@ -6,7 +6,10 @@ import math
 import random
 from functools import lru_cache
 
+from escalation.model.bounds import MAX_PEOPLE
 from escalation.scenario.distributions import poisson
+
+_MAX_LOG_FACTOR = math.log(MAX_PEOPLE)  # no observer misjudges a count by more than this
 
 Stages = tuple[tuple[float, float], ...]
 
@@ -41,12 +44,21 @@ def distortion(
     """How one outside observer misjudges one event: a log-normal scale error, its bias when
     the victims are its enemies, and phantom deaths its media invent. Drawn once per event,
     so later disclosures are misjudged consistently."""
-    factor = math.exp(noise * rng.gauss(0.0, 1.0)) if noise > 0 else 1.0
+    factor = math.exp(min(noise * rng.gauss(0.0, 1.0), _MAX_LOG_FACTOR)) if noise > 0 else 1.0
     if enemy:
         factor *= bias
-    phantom = poisson(rng, inflation) if enemy and inflation > 0 else 0
+    phantom = min(poisson(rng, inflation), MAX_PEOPLE) if enemy and inflation > 0 else 0
     return factor, phantom
 
 
 def perceived_counts(deaths: int, injuries: int, factor: float, phantom: int) -> tuple[int, int]:
-    return round(deaths * factor) + phantom, round(injuries * factor)
+    """Counts as the observer believes them: never more than ``MAX_PEOPLE`` (a huge bias
+    times a huge count would overflow into infinity)."""
+    seen_deaths, seen_injuries = deaths * factor, injuries * factor
+    if seen_deaths < MAX_PEOPLE and seen_injuries < MAX_PEOPLE:  # always, in a sane scenario
+        return round(seen_deaths) + phantom, round(seen_injuries)
+    return _capped(seen_deaths) + phantom, _capped(seen_injuries)
+
+
+def _capped(count: float) -> int:
+    return round(count) if count < MAX_PEOPLE else MAX_PEOPLE if count > 0 else 0

@@ -64,7 +64,8 @@ class RunRecord:
     """One run: its summary fields, and its trace when events were kept.
 
     ``path`` lists the run's moves ('actor:kind > ...'); ``rung_days`` the first day the crisis
-    reached each rung of the ladder (first-passage times; rungs never reached are absent)."""
+    reached each rung of the ladder (first-passage times; rungs never reached are absent).
+    ``error`` says why a run stopped at one of its bounds (its outcome is then 'failed')."""
 
     scenario: str
     seed: int
@@ -91,6 +92,7 @@ class RunRecord:
     rung_days: dict[int, float] = field(default_factory=dict)
     events: tuple[Event, ...] = field(default=(), repr=False)
     perceptions: tuple[Perceived, ...] = field(default=(), repr=False)
+    error: str = ""
 
     def summary(self) -> dict[str, Any]:
         """A flat row: scalars, then deaths/injuries by side, threats, parameters."""

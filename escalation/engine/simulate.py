@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from escalation.engine.guard import RunStopped
 from escalation.engine.records import RunRecord
 from escalation.engine.streams import Streams, named_uniforms, run_seed
+from escalation.engine.tally import FAILED
 from escalation.engine.world import World
 from escalation.scenario.compiled import Scenario
 
@@ -31,15 +33,25 @@ def simulate(
     """Run ``run`` of the batch with root ``seed``; the same arguments give the same record.
 
     ``values`` (a full parameter vector) overrides the run's own parameter draws: batches
-    pass it to sample parameters by Latin hypercube, sweeps to pin one.
+    pass it to sample parameters by Latin hypercube, sweeps to pin one. A run that reaches
+    one of its bounds (engine/guard.py) is returned as a failed run: its outcome is 'failed',
+    its ``error`` says why, and its events are those up to the stop.
     """
     own_seed = run_seed(seed, run)
     if values is None:
         uniforms = sample_uniforms(scenario, np.array([own_seed], dtype=np.uint64))
         values = scenario.parameters.values_from_uniforms(uniforms)[0]
-    world = run_world(scenario, own_seed, values.tolist(), keep_events)
+    world = World(scenario, values.tolist(), Streams(own_seed), keep_events)
+    error = ""
+    try:
+        world.run()
+    except RunStopped as stopped:
+        error = f"{type(stopped).__name__}: {stopped}"
     tally = world.tally
-    outcome = tally.classify(world)
+    if error:
+        tally.ended_by = outcome = FAILED
+    else:
+        outcome = tally.classify(world)
     parameter_values = {p.name: float(values[p.slot]) for p in scenario.parameters.uncertain}
     return RunRecord(
         scenario=scenario.name, seed=seed, run=run, outcome=outcome, ended_by=tally.ended_by,
@@ -53,5 +65,5 @@ def simulate(
         injuries=dict(tally.injuries), threats=dict(tally.threats),
         parameters=parameter_values, path=tally.path, rung_days=dict(tally.rung_days),
         events=tuple(world.events),
-        perceptions=tuple(world.perceptions),
+        perceptions=tuple(world.perceptions), error=error,
     )

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from escalation.engine.world import World
 
 UNCLASSIFIED = "unclassified"
+FAILED = "failed"  # the outcome and end of a run that stopped at a bound (engine/guard.py) or raised
 ANSWERS = frozenset({"strike", "killing", "sanctions"})
 MOVE_SEPARATOR = " > "
 MAX_MOVES = 10  # longer paths end in "…": path tables read the first moves, and ten moves keep

@@ -24,11 +24,13 @@ from simpy.events import NORMAL, URGENT
 from escalation.engine import effects
 from escalation.engine.context import SettlingContext
 from escalation.engine.delivery import report
+from escalation.engine.guard import Recent, bad_delay, beyond, people, runaway
 from escalation.engine.records import Event, Perceived
 from escalation.engine.state import ActorState, Ladder, Tension
 from escalation.engine.streams import Streams
 from escalation.engine.tally import Tally
 from escalation.engine.targets import resolve_target
+from escalation.model.bounds import MAX_PEOPLE, MAX_UNITS
 from escalation.policies.base import Act
 from escalation.scenario.compiled import (
     AccidentDef,
@@ -70,12 +72,12 @@ class TenseArrivals:
     An object rather than a closure that schedules itself: such a closure holds itself (and
     so the world) in a reference cycle, which only the cyclic garbage collector can free."""
 
-    __slots__ = ("left", "occur", "per_hour", "rng", "threshold", "world")
+    __slots__ = ("label", "left", "occur", "per_hour", "rng", "threshold", "world")
 
     def __init__(self, world: World, rng: Any, per_day: float, threshold: float, times: int,
-                 occur: Callable[[], None]) -> None:
+                 occur: Callable[[], None], label: str) -> None:
         self.world, self.rng, self.per_hour = world, rng, per_day / 24.0
-        self.threshold, self.left, self.occur = threshold, times, occur
+        self.threshold, self.left, self.occur, self.label = threshold, times, occur, label
         if times > 0:
             world._after(rng.expovariate(self.per_hour), self.arrive)
 
@@ -129,6 +131,11 @@ class World:
         self._quiet = scenario.spec.quiet_days * 24.0
         self._waiting = False  # the quiet watch waits for nothing to be busy
         self._next_id = 0
+        limits = scenario.spec.limits  # the run guard: see ``_after`` and engine/guard.py
+        self._events_left = limits.max_events
+        self._instant = -1.0
+        self._instant_left = 0
+        self.recent = Recent()
 
     # -- running ---------------------------------------------------------------------
     def run(self) -> None:
@@ -152,15 +159,40 @@ class World:
     def _after(self, delay: float, callback: Callback) -> None:
         """Call ``callback`` once ``delay`` hours have passed. This is the body of SimPy's
         ``Environment.schedule`` (a heap of (time, priority, sequence, event)), inlined
-        because every wait of a run comes through here."""
-        if delay < 0:  # as SimPy's Timeout: a drawn delay below zero fails the run
-            raise ValueError(f"Negative delay {delay}")
-        heappush(self._queue, (self.env._now + delay, NORMAL, next(self._sequence), _call(callback)))
+        because every wait of a run comes through here, and so is the run guard."""
+        if not delay >= 0:  # as SimPy's Timeout: a drawn delay below zero (or NaN) fails the run
+            raise bad_delay(delay)
+        now = self.env._now
+        at = now + delay
+        self._events_left -= 1
+        if at == now or self._events_left < 0:
+            self._guard(now, at == now, callback)
+        heappush(self._queue, (at, NORMAL, next(self._sequence), _call(callback)))
 
     def _soon(self, callback: Callback) -> None:
         """Call ``callback`` in a step of its own at this moment, before later timeouts: when a
         process would have started, or resumed on an event that succeeded."""
-        heappush(self._queue, (self.env._now, URGENT, next(self._sequence), _call(callback)))
+        now = self.env._now
+        self._events_left -= 1
+        self._guard(now, True, callback)
+        heappush(self._queue, (now, URGENT, next(self._sequence), _call(callback)))
+
+    def _guard(self, now: float, same_instant: bool, callback: Callback) -> None:
+        """The run guard: stop a run that schedules more than its scenario's limits allow,
+        in all or at one instant (a loop with no delay never lets the clock move)."""
+        if same_instant:
+            if now != self._instant:
+                self._instant, self._instant_left = now, self.scenario.spec.limits.max_events_per_instant
+            self._instant_left -= 1
+            if self._instant_left < 0:
+                self._runaway("max_events_per_instant", callback)
+        if self._events_left < 0:
+            self._runaway("max_events", callback)
+
+    def _runaway(self, limit: str, callback: Callback) -> None:
+        source = getattr(getattr(callback, "__self__", None), "label", "")
+        value = getattr(self.scenario.spec.limits, limit)
+        raise runaway(limit, value, self.env._now, self.recent, source)
 
     def finish(self, how: str, outcome: str | None = None) -> None:
         if not self.stop.triggered:
@@ -215,6 +247,8 @@ class World:
         if kind.effect == "strike":
             wanted = act.salvo if act.salvo is not None else draw(order.salvo or kind.salvo, rng)
             weapon = order.weapon
+            if not wanted <= MAX_UNITS:  # NaN too: drawing each unit's fate would never end
+                raise beyond(wanted, MAX_UNITS, f"the salvo of {me}'s {kind.id} ({label})", "units")
             salvo = int(min(max(0.0, round(wanted)), state.stock(weapon)))
             if salvo <= 0:
                 self._settle(state, act, kept=False)  # nothing left to fire
@@ -267,6 +301,8 @@ class World:
             return effects.Damage()
         v = self.values
         potency = v[kind.potency]
+        if not v[asset.personnel] <= MAX_PEOPLE:  # deaths are at most the people there
+            raise beyond(v[asset.personnel], MAX_PEOPLE, f"personnel at {asset.id}", "people")
         exposure = effects.Exposure(
             v[asset.personnel], v[asset.value], v[asset.air_defence],
             v[asset.lethality] * potency, v[asset.injury_rate] * potency,
@@ -318,6 +354,7 @@ class World:
             self, rng, self.values[initiative.rate_per_day], self.values[initiative.min_tension],
             initiative.max_occurrences,
             lambda: self._launch(state, Act(initiative.order), None, initiative.id),
+            f"initiative {initiative.id} of {state.d.id}",
         )
 
     def _accident(self, accident: AccidentDef) -> None:
@@ -325,7 +362,7 @@ class World:
         kind = self.scenario.kinds["accident"]
 
         def occur() -> None:
-            deaths = max(0, round(draw(accident.deaths, rng)))
+            deaths = people(draw(accident.deaths, rng), f"accident {accident.id}'s deaths")
             event = Event(
                 id=self._take_id(), time=self.env.now,
                 started=self.env.now, actor=accident.actor, kind=kind.id, effect=kind.effect,
@@ -336,7 +373,7 @@ class World:
 
         TenseArrivals(self, rng, self.values[accident.rate_per_day],
                       self.values[self.scenario.tension.alert_threshold], accident.max_occurrences,
-                      occur)
+                      occur, f"accident {accident.id}")
 
     # -- bookkeeping -----------------------------------------------------------------
     def _take_id(self) -> int:
@@ -347,6 +384,7 @@ class World:
     def _happened(self, event: Event, base_rung: int) -> None:
         """Apply an event to the world, report it to every actor, check terminal outcomes."""
         actor = self.actors[event.actor]
+        self.recent.acts.append((event.time, event.actor, event.kind))
         if event.hostile and event.target and event.target != event.actor:
             event.rung = self._rung(event, base_rung)
             top = self.ladder.top

@@ -16,15 +16,16 @@ from typing import Any
 
 import numpy as np
 
+from escalation.engine.guard import RunStopped
 from escalation.engine.records import Event
 from escalation.engine.simulate import run_world
 from escalation.engine.streams import run_seeds
+from escalation.engine.tally import FAILED
 from escalation.engine.world import World
 from escalation.montecarlo.moves import codes, encode
 from escalation.montecarlo.sampling import SamplingPlan
 from escalation.scenario.compiled import Scenario
 
-FAILED = "failed"
 EVENT_FIELDS = tuple(f.name for f in fields(Event))
 _SCALARS = (  # the first columns of every run table
     "run", "run_seed", "outcome", "ended_by", "duration_days", "max_rung", "max_tension",
@@ -184,6 +185,8 @@ class RunFailed(RuntimeError):
 def describe_failure(error: BaseException) -> str:
     """'Type: message at FILE:LINE', located where the root cause was raised (SimPy re-raises
     a failed process's exception as a copy, with the original as its cause)."""
+    if isinstance(error, RunStopped):  # a bound, not a fault: its message says what to change
+        return f"{type(error).__name__}: {error}"
     root = error
     while root.__cause__ is not None:
         root = root.__cause__

@@ -7,6 +7,8 @@ from collections import defaultdict
 from escalation.engine.records import Event, Perceived, RunRecord
 from escalation.scenario.compiled import Scenario
 
+_LONGEST_CHAIN = 12  # links of a causal chain shown in full
+
 
 def clock(hours: float) -> str:
     """'day 4 18:57': days and hours since the start of the crisis."""
@@ -100,6 +102,7 @@ def _verdict(scenario: Scenario, record: RunRecord) -> list[str]:
     lines = [
         f"outcome: {record.outcome} (ended by {record.ended_by} after "
         f"{record.duration_days:.1f} days)",
+        *([f"the run failed: {record.error}"] if record.error else []),
         f"highest rung: {record.max_rung} ({rung_name}); peak tension {record.max_tension:.2f}",
         f"killed by hostile acts: {deaths}; injured: {injuries}"
         + (f"; accidents killed {record.accident_deaths}" if record.accident_deaths else ""),
@@ -108,7 +111,8 @@ def _verdict(scenario: Scenario, record: RunRecord) -> list[str]:
         lines.append(f"threat {label}: {status.replace('_', ' ')}")
     hostile = [e for e in record.events if e.hostile and not e.scripted]
     if hostile:
-        chain = causal_chain(record, hostile[-1].id)
-        lines.append("chain to the last hostile act: " + " <- ".join(
-            f"#{e.id} {e.actor} {e.kind}" for e in chain))
+        links = [f"#{e.id} {e.actor} {e.kind}" for e in causal_chain(record, hostile[-1].id)]
+        if len(links) > _LONGEST_CHAIN:  # a runaway run's chain can be thousands of acts long
+            links[_LONGEST_CHAIN - 1:-1] = [f"({len(links) - _LONGEST_CHAIN:,} more)"]
+        lines.append("chain to the last hostile act: " + " <- ".join(links))
     return lines

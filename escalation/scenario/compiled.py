@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from escalation.errors import Problem
 from escalation.scenario.conditions import Expression
 from escalation.scenario.distributions import _Distribution
 from escalation.scenario.params import Parameters
@@ -189,6 +190,7 @@ class Scenario:
     tension: TensionDef
     harm_weights: tuple[float, float, float]
     inventory_items: tuple[str, ...] = field(default=())
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)  # allowed, but likely wrong
 
     @property
     def name(self) -> str:

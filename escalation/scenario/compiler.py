@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from escalation.errors import Path, Problem, ScenarioError, did_you_mean, format_path
+from escalation.model.bounds import MAX_PEOPLE, MAX_UNITS
 from escalation.model.namespace import policy_names, summary_names
 from escalation.policies.base import Policy
 from escalation.policies.registry import compile_policy
@@ -31,6 +32,7 @@ from escalation.scenario.compiled import (
 )
 from escalation.scenario.conditions import Expression, ExpressionError, ValueType, parse_condition
 from escalation.scenario.distributions import _Distribution
+from escalation.scenario.lint import lint
 from escalation.scenario.params import Parameters, ParameterTable
 from escalation.scenario.references import References
 from escalation.scenario.schema import ActionKind, Actor, Asset, Initiative, ScenarioSpec
@@ -93,7 +95,7 @@ class Compiler:
             self.refs.check_asset(self, origin, (*path, "origin", index))
         for index, warned in enumerate(spec.warn):
             self.refs.check_actor(self, warned, (*path, "warn", index))
-        self._nonnegative_variate(spec.salvo, (*path, "salvo"))
+        self._count_variate(spec.salvo, (*path, "salvo"), MAX_UNITS, "units")
         self._nonnegative_variate(spec.warning_lead_hours, (*path, "warning_lead_hours"))
         return OrderDef(
             kind, asset, actor, selector, _variate(spec.salvo) if spec.salvo is not None else None,
@@ -127,6 +129,7 @@ class Compiler:
         return Scenario(
             spec, self.source, Parameters(tuple(self.table.parameters)), actors, assets,
             self.kinds, initial, outcomes, accidents, ladder_def, tension, weights, self.items,
+            tuple(lint(spec)),
         )
 
     # -- parts ---------------------------------------------------------------------------
@@ -140,7 +143,7 @@ class Compiler:
     def _kind(self, kid: str, kind: ActionKind) -> KindDef:
         path: Path = ("action_kinds", kid)
         self._nonnegative_variate(kind.duration_hours, (*path, "duration_hours"))
-        self._nonnegative_variate(kind.salvo, (*path, "salvo"))
+        self._count_variate(kind.salvo, (*path, "salvo"), MAX_UNITS, "units")
         return KindDef(
             kid, kind.effect, kind.cameo, kind.goldstein, kind.rung,
             _variate(kind.duration_hours), kind.weapon, _variate(kind.salvo),
@@ -159,6 +162,7 @@ class Compiler:
         def number(name: str, high: float = math.inf) -> int:
             return self.param((*path, name), getattr(asset, name), 0.0, high)
 
+        self._count_variate(asset.personnel, (*path, "personnel"), MAX_PEOPLE, "people")
         return AssetDef(
             aid, asset.name or aid, asset.owner, asset.host or asset.owner, asset.kind,
             number("personnel"), number("value"), number("air_defence", 1.0),
@@ -257,7 +261,7 @@ class Compiler:
         self.refs.check_actor(self, accident.actor, (*path, "actor"))
         if accident.victims is not None:
             self.refs.check_actor(self, accident.victims, (*path, "victims"))
-        self._nonnegative_variate(accident.deaths, (*path, "deaths"))
+        self._count_variate(accident.deaths, (*path, "deaths"), MAX_PEOPLE, "people")
         return AccidentDef(
             accident.id, accident.actor,
             self.param((*path, "rate_per_day"), accident.rate_per_day, 0.0),
@@ -292,6 +296,15 @@ class Compiler:
         return None, None, SelectorDef(
             target.owner, target.kind, target.host, target.same_kind, target.homeland
         )
+
+    def _count_variate(self, value: Any, path: Path, most: float, unit: str) -> None:
+        """A count must not be negative, and must be able to stay within its bound: a run
+        that draws beyond it stops as failed (model/bounds.py); one that always would is refused."""
+        self._nonnegative_variate(value, path)
+        low = value.bounds()[0] if isinstance(value, _Distribution) else value
+        if value is not None and low > most:
+            self.problem(path, f"{_describe(value)} {unit} cannot be meant: a run allows at most "
+                         f"{most:,} (docs/assumptions.md, 'Bounds on a run')")
 
     def _nonnegative_variate(self, value: Any, path: Path) -> None:
         if value is None:

@@ -87,6 +87,9 @@ class Normal(_Distribution):
         return (self.low, self.high)
 
 
+_LARGEST_EXPONENT = 709.0  # math.exp of more overflows
+
+
 class LogNormal(_Distribution):
     """Positive, right-skewed; ``median`` and ``sigma`` (spread of the log) are intuitive."""
 
@@ -95,11 +98,14 @@ class LogNormal(_Distribution):
     sigma: float = Field(ge=0)
 
     def sample(self, rng: random.Random) -> float:
-        return self.median * math.exp(self.sigma * rng.gauss(0.0, 1.0))
+        # a draw beyond the largest float is infinite (math.exp would raise): the engine's
+        # bounds then stop the run with a message (engine/guard.py)
+        return self.median * math.exp(min(self.sigma * rng.gauss(0.0, 1.0), _LARGEST_EXPONENT))
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         z = special.ndtri(np.clip(u, 1e-12, 1 - 1e-12))
-        return self.median * np.exp(self.sigma * z)
+        with np.errstate(over="ignore"):  # as in ``sample``: infinite beyond the largest float
+            return self.median * np.exp(self.sigma * z)
 
     def bounds(self) -> tuple[float, float]:
         return (0.0, math.inf)
@@ -221,11 +227,15 @@ Distribution = Annotated[
 DISTRIBUTION_NAMES = ("uniform", "normal", "lognormal", "beta", "triangular", "poisson", "choice")
 
 
+_LARGEST_MEAN = 1e18  # a mean beyond this (or infinite) is taken as this: callers cap counts far below
+
+
 def poisson(rng: random.Random, mean: float) -> int:
     """A Poisson count; Knuth's method for small means, a normal approximation above 30."""
-    if mean <= 0:
+    if not mean > 0:  # NaN too
         return 0
     if mean > 30:
+        mean = min(mean, _LARGEST_MEAN)
         return max(0, round(rng.gauss(mean, math.sqrt(mean))))
     limit, count, product = math.exp(-mean), 0, rng.random()
     while product > limit:
@@ -235,10 +245,14 @@ def poisson(rng: random.Random, mean: float) -> int:
 
 
 def binomial(rng: random.Random, trials: int, p: float) -> int:
-    """Successes in ``trials`` independent tries; salvos are small, so loop plainly."""
-    if p <= 0 or trials <= 0:
+    """Successes in ``trials`` independent tries: a loop for the salvos of real crises, a
+    normal approximation (clipped to 0 .. trials) beyond a thousand tries."""
+    if not p > 0 or trials <= 0:  # NaN too
         return 0
     if p >= 1:
         return trials
+    if trials > 1000:
+        spread = math.sqrt(trials * p * (1 - p))
+        return min(trials, max(0, round(rng.gauss(trials * p, spread))))
     draw = rng.random
     return sum(1 for _ in range(trials) if draw() < p)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import yaml
@@ -90,9 +91,12 @@ def _from_document(doc: SourceDocument) -> Scenario:
     if isinstance(spec, list):
         raise ScenarioError(spec)
     try:
-        return compile_scenario(spec, doc.file)
+        scenario = compile_scenario(spec, doc.file)
     except ScenarioError as error:
         raise ScenarioError(_locate(problem, doc) for problem in error.problems) from None
+    if not scenario.warnings:
+        return scenario
+    return replace(scenario, warnings=tuple(_locate(warning, doc) for warning in scenario.warnings))
 
 
 def _locate(problem: Problem, doc: SourceDocument) -> Problem:

@@ -196,6 +196,21 @@ class InitialEvent(Order):
     at_hours: float = Field(0.0, ge=0)
 
 
+class Limits(Model):
+    """Bounds on one run's work, so a scenario whose actors answer each other without delay,
+    or an event rate no clock can keep up with, ends as a failed run instead of never ending.
+
+    An event here is anything a run schedules: an act, a report reaching an actor, a
+    deliberation, an arrival of a random process. A run of the seed scenario schedules about
+    25; the bounds sit far above any run that means something."""
+
+    max_events: int = Field(
+        100_000, ge=1, le=1_000_000_000, description="Events one run may schedule in all.")
+    max_events_per_instant: int = Field(
+        10_000, ge=1, le=1_000_000_000,
+        description="Events one run may schedule at one instant (zero-delay chains).")
+
+
 class OutcomeClass(Model):
     id: Identifier
     when: Condition
@@ -235,4 +250,5 @@ class ScenarioSpec(Model):
     initial_events: list[InitialEvent] = Field(default_factory=list)
     outcomes: list[OutcomeClass] | None = Field(None, description="Default: the standard classes.")
     accidents: list[Accident] = Field(default_factory=list)
+    limits: Limits = Field(default_factory=Limits)
     sources: list[str] = Field(default_factory=list)

@@ -1,0 +1,8 @@
+"""The largest counts a scenario may mean: beyond them a number is a typo or a test of the
+engine, and a run would loop or overflow rather than answer (docs/assumptions.md, "Bounds on
+a run"). The scenario compiler refuses a number that is always beyond them; the engine stops
+a run whose drawn number is (engine/guard.py)."""
+
+MAX_UNITS = 100_000  # units one act may fire: about 300 times the largest salvo of a state-on-state
+# exchange on record (some 330 drones and missiles, Iran on Israel, 13-14 April 2024)
+MAX_PEOPLE = 1_000_000_000  # people one count may hold: more than any war has killed

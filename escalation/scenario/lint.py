@@ -1,0 +1,68 @@
+"""Warnings about scenarios that load but will likely not run as meant.
+
+A warning never stops a scenario: ``validate`` prints it with its file and line, and the run
+guard (engine/guard.py) stops any run that does go wrong. Two patterns are caught here, before
+any run: actors that perceive and decide with no delay, whose answers to each other can chain
+without the clock moving; and random processes so fast that a run would schedule more events
+than its ``limits`` allow.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from escalation.errors import Path, Problem
+from escalation.scenario.distributions import _Distribution
+from escalation.scenario.schema import Actor, ScenarioSpec
+
+
+def lint(spec: ScenarioSpec) -> list[Problem]:
+    """Every warning for ``spec`` (unlocated: the loader pins each to its line)."""
+    return [*_instant_answers(spec), *_fast_processes(spec)]
+
+
+def _always_zero(value: Any) -> bool:
+    """Whether a delay (a number or a distribution) is always zero."""
+    high = value.bounds()[1] if isinstance(value, _Distribution) else value
+    return high is not None and high <= 0
+
+
+def _answers_at_once(actor: Actor) -> bool:
+    """An actor with policies that hears of acts and decides on them with no delay."""
+    follow_up = actor.deliberation_hours if actor.follow_up_hours is None else actor.follow_up_hours
+    return bool(actor.policies) and _always_zero(actor.perception.delay_hours) and (
+        _always_zero(actor.deliberation_hours) or _always_zero(follow_up))
+
+
+def _instant_answers(spec: ScenarioSpec) -> list[Problem]:
+    instant = [aid for aid, actor in spec.actors.items() if _answers_at_once(actor)]
+    if not instant:
+        return []
+    limit = spec.limits.max_events_per_instant
+    who = f"actors {', '.join(instant)} perceive" if len(instant) > 1 else f"actor {instant[0]} perceives"
+    message = (f"warning: {who} and decide with no delay (perception.delay_hours and "
+               "deliberation_hours or follow_up_hours are 0): if their policies answer acts "
+               "(their own, or each other's) with acts that take no time, answers chain without "
+               f"the clock moving, and each such run stops as failed at limits.max_events_per_instant "
+               f"= {limit:,}; give a delay to one of them")
+    return [Problem(None, ("actors", instant[0]), message)]
+
+
+def _fast_processes(spec: ScenarioSpec) -> list[Problem]:
+    """Initiatives and accidents whose arrivals alone would exceed ``limits.max_events``."""
+    limit = spec.limits.max_events
+    processes: list[tuple[Path, Any]] = [
+        (("actors", aid, "initiatives", index, "rate_per_day"), initiative.rate_per_day)
+        for aid, actor in spec.actors.items() for index, initiative in enumerate(actor.initiatives)
+    ] + [(("accidents", index, "rate_per_day"), accident.rate_per_day)
+         for index, accident in enumerate(spec.accidents)]
+    problems = []
+    for path, rate in processes:
+        low = rate.bounds()[0] if isinstance(rate, _Distribution) else rate
+        expected = low * spec.horizon_days
+        if expected > limit:
+            problems.append(Problem(None, path, (
+                f"warning: {low:g} arrivals a day for {spec.horizon_days:g} days is {expected:.3g} "
+                f"events, more than limits.max_events = {limit:,} allows a run: every run would "
+                "stop as failed; lower the rate (or raise limits.max_events)")))
+    return problems
