@@ -202,7 +202,7 @@ class Limits(Model):
 
     An event here is anything a run schedules: an act, a report reaching an actor, a
     deliberation, an arrival of a random process. A run of the seed scenario schedules about
-    25; the bounds sit far above any run that means something."""
+    125 (at most ~700); the bounds sit far above any run that means something."""
 
     max_events: int = Field(
         100_000, ge=1, le=1_000_000_000, description="Events one run may schedule in all.")
