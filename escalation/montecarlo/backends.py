@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import socket
 import sys
 import threading
 from collections.abc import Generator, Iterable, Iterator
@@ -139,16 +140,78 @@ def _shared(job: Job, queue: Iterator[Chunk], limit: int, local: bool, submit: A
                 pending.add(submit(nxt))
 
 
+CONNECT_TIMEOUT_VARIABLE = "ESCALATION_DASK_CONNECT_TIMEOUT"
+DEFAULT_CONNECT_TIMEOUT = 5.0  # seconds: a scheduler that is up answers in milliseconds
+
+
+class SchedulerUnreachable(RuntimeError):
+    """No Dask scheduler answered at the address given: says which, and what to do."""
+
+
+def connect_timeout() -> float:
+    """Seconds to wait for a Dask scheduler: ``ESCALATION_DASK_CONNECT_TIMEOUT``, else 5.
+    Dask's own default (30 s) leaves a mistyped address looking like a hung command."""
+    text = os.environ.get(CONNECT_TIMEOUT_VARIABLE, "")
+    if not text:
+        return DEFAULT_CONNECT_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < float("inf"):
+        raise ValueError(f"{CONNECT_TIMEOUT_VARIABLE}={text!r} is not a number of seconds above "
+                         f"0; set it to, say, 10 (unset, it is {DEFAULT_CONNECT_TIMEOUT:g})")
+    return seconds
+
+
+def _unreachable(address: str, seconds: float, error: OSError) -> SchedulerUnreachable:
+    return SchedulerUnreachable(
+        f"no Dask scheduler answered at {address} within {seconds:g} s ({error}): start one "
+        "there with `dask scheduler` (docs/dask.md), or check the address; "
+        f"{CONNECT_TIMEOUT_VARIABLE} sets how many seconds to wait")
+
+
+def _reach(address: str, seconds: float) -> None:
+    """Checks that something listens at a host:port address before Dask's client connects:
+    a client that fails to connect leaves its event-loop thread running in this process
+    (which would then spawn its local workers instead of forking them)."""
+    from distributed.comm.addressing import get_address_host_port
+
+    try:
+        host, port = get_address_host_port(address)
+    except ValueError:  # no host and port to try (inproc://, ucx://): the client will say
+        return
+    try:
+        socket.create_connection((host, port), timeout=seconds).close()
+    except OSError as error:
+        raise _unreachable(address, seconds, error) from error
+
+
+def _client(scheduler: str | None, cluster: Any) -> Any:
+    """A Dask client of the scheduler at ``scheduler``, or of the local ``cluster``."""
+    from dask.distributed import Client
+
+    if scheduler is None:
+        return Client(cluster)
+    seconds = connect_timeout()
+    _reach(scheduler, seconds)
+    try:
+        return Client(scheduler, timeout=seconds)
+    except OSError as error:  # it listens, but no scheduler answered in time
+        raise _unreachable(scheduler, seconds, error) from error
+
+
 def run_dask(job: Job, chunks: Iterable[Chunk], workers: int, scheduler: str | None
              ) -> Generator[ChunkResult, None, None]:
     """Chunks as Dask tasks: on the cluster at ``scheduler``, or on a local cluster started
     (and stopped) here. The scenario is scattered to every worker once."""
-    from dask.distributed import Client, LocalCluster, as_completed
+    from dask.distributed import LocalCluster, as_completed
 
     cluster = None if scheduler else LocalCluster(
         n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-    client = Client(scheduler or cluster)
+    client = None
     try:
+        client = _client(scheduler, cluster)
         scenario = client.scatter(job.scenario, broadcast=True)
         queue = iter(chunks)
 
@@ -164,6 +227,7 @@ def run_dask(job: Job, chunks: Iterable[Chunk], workers: int, scheduler: str | N
                 running.add(submit(nxt))
             yield result
     finally:
-        client.close()
+        if client is not None:
+            client.close()
         if cluster is not None:
             cluster.close()
