@@ -165,3 +165,21 @@ def test_the_loader_warns_of_actors_that_answer_at_once() -> None:
     assert "actor a perceives" in delayed.warnings[0].message  # a still answers its own acts
     library = Path(__file__).parents[1] / "scenarios"
     assert all(not escalation.load_scenario(f).warnings for f in sorted(library.glob("*.yaml")))
+
+
+def test_explain_shortens_a_runaway_chain_and_says_why_it_stopped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["explain", str(write(tmp_path, PING_PONG)), "--set",
+                 "limits.max_events_per_instant=500"]) == 0
+    out = capsys.readouterr().out
+    assert "more steps ..." in out and len(out.splitlines()) < 200
+    assert "why it stopped: RunawayRun: run stopped at limits.max_events_per_instant" in out
+
+
+def test_explain_a_run_stopped_before_its_first_act(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = write(tmp_path, SALVO.replace("SALVO", "{dist: lognormal, median: 1e6, sigma: 0.01}"))
+    assert main(["explain", str(file)]) == 0
+    out = capsys.readouterr().out
+    assert "The run stopped before any act was carried out." in out
+    assert "why it stopped: OutOfBounds: the salvo of a's strike (opening_0)" in out

@@ -31,22 +31,59 @@ class BatchFolderError(ValueError):
 
 
 def table_of(columns: Mapping[str, Sequence[Any] | np.ndarray | Coded]) -> pa.Table:
-    """Typed columns: repeated strings dictionary-encoded, numbers as numbers."""
+    """Typed columns: repeated strings dictionary-encoded, numbers as numbers. A column its
+    type cannot hold raises ``ColumnError`` naming it, not Arrow's bare 'value not in range'."""
     arrays = {}
     for name, values in columns.items():
-        if isinstance(values, Coded):  # already dictionary-encoded by the worker
-            arrays[name] = pa.DictionaryArray.from_arrays(
-                pa.array(values.codes, type=pa.int32()), pa.array(values.words, type=pa.string()))
-            continue
-        array = pa.array(values, type=pa.uint64() if name == "run_seed" else None)
-        if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
-            array = array.dictionary_encode()
-        elif pa.types.is_int64(array.type) and name not in WIDE:
-            array = array.cast(pa.int32())  # counts: half the memory of a million-run batch
-        elif name.startswith(SINGLE_PRECISION):
-            array = array.cast(pa.float32())  # days to a second's precision; exact draws stay 64-bit
-        arrays[name] = array
+        try:
+            arrays[name] = _array(name, values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as error:
+            raise ColumnError(_unstorable(name, values, columns.get("run"), error)) from error
     return pa.table(arrays)
+
+
+class ColumnError(ValueError):
+    """A chunk's column that its table type cannot hold (names the column, the run, and what
+    to do)."""
+
+
+def _array(name: str, values: Sequence[Any] | np.ndarray | Coded) -> pa.Array:
+    """One column as Arrow stores it in the run and event tables."""
+    if isinstance(values, Coded):  # already dictionary-encoded by the worker
+        return pa.DictionaryArray.from_arrays(
+            pa.array(values.codes, type=pa.int32()), pa.array(values.words, type=pa.string()))
+    array = pa.array(values, type=pa.uint64() if name == "run_seed" else None)
+    if pa.types.is_string(array.type) or pa.types.is_large_string(array.type):
+        return array.dictionary_encode()
+    if pa.types.is_integer(array.type) and name not in WIDE and name != "run_seed":
+        return array.cast(pa.int32())  # counts: half the memory of a million-run batch
+    if name.startswith(SINGLE_PRECISION):
+        return array.cast(pa.float32())  # days to a second's precision; exact draws stay 64-bit
+    return array
+
+
+def _type_range(name: str) -> tuple[str, int, int]:
+    """The integer type a column is stored as, and its smallest and largest values."""
+    if name == "run_seed":
+        return "unsigned 64-bit", 0, 2**64 - 1
+    if name in WIDE:
+        return "64-bit", -(2**63), 2**63 - 1
+    return "32-bit", -(2**31), 2**31 - 1
+
+
+def _unstorable(name: str, values: Any, runs: Any, error: Exception) -> str:
+    """Why a column cannot be stored: the first value out of its type's range and its run
+    (found only now, on the error path), or Arrow's own words when no value is out of range."""
+    kind, low, high = _type_range(name)
+    for index, value in enumerate(values):
+        if isinstance(value, int | np.integer) and not low <= int(value) <= high:
+            run = str(int(runs[index])) if runs is not None and index < len(runs) else "RUN"
+            return (f"column '{name}' holds {int(value):,} in run {run}, beyond what it is stored "
+                    f"as ({kind} integers, {low:,} to {high:,}); no real crisis counts so many: "
+                    "check the scenario's casualty rates, personnel and salvo sizes, and replay "
+                    f"the run with: escalation trace FILE --seed SEED --run {run}")
+    return (f"column '{name}' cannot be stored in the batch's table ({error}); please report "
+            "this with the scenario and the command that ran it")
 
 
 def content_hash(data: bytes) -> str:

@@ -30,21 +30,25 @@ ENDINGS = {
     "terminal": "a terminal outcome's condition held",
     "quiet": "no hostile act for the quiet period of {quiet}",
     "horizon": "still going at the horizon of {horizon}",
+    "failed": "it reached a bound of the run, and stopped",
 }
+LONGEST_CHAIN = 20  # steps of a causal chain shown in full; longer ones show their two ends
 
 
 def explain(scenario: Scenario, record: RunRecord) -> str:
     """The explanation as text; the same record always gives the same text.
 
     Needs the run's events (``simulate(..., keep_events=True)``)."""
-    if not record.events:
+    if not record.events and not record.error:
         raise ValueError("the run has no events to explain: simulate it with keep_events=True "
                          "(or replay it with escalation.analysis.replay.replay_run)")
     seen = _perceptions_by_actor_and_event(record.perceptions)
     lines = [f"{scenario.name}: why run {record.run} (seed {record.seed}) ended in "
              f"{record.outcome}", ""]
     hostile = [e for e in record.events if e.hostile]
-    if not any(not e.scripted for e in hostile):
+    if not record.events:
+        lines.append("The run stopped before any act was carried out.")
+    elif not any(not e.scripted for e in hostile):
         lines.append("This run did not escalate: no actor answered with a hostile act.")
         openings = [e for e in record.events if e.scripted]
         if openings:
@@ -77,7 +81,14 @@ def explain(scenario: Scenario, record: RunRecord) -> str:
 def _chain(scenario: Scenario, record: RunRecord, event: Event,
            seen: dict[tuple[str, int], list[Perceived]]) -> list[str]:
     steps = list(reversed(causal_chain(record, event.id)))
-    return [line for i, e in enumerate(steps, 1) for line in _step(scenario, e, i, seen)]
+    numbered = list(enumerate(steps, 1))
+    if len(steps) > LONGEST_CHAIN:  # a runaway run's chain can be thousands of acts long
+        head, tail = LONGEST_CHAIN // 4, LONGEST_CHAIN - LONGEST_CHAIN // 4
+        skipped = len(steps) - head - tail
+        return [*(line for i, e in numbered[:head] for line in _step(scenario, e, i, seen)),
+                f"{'':>4}  ... {skipped:,} more steps ...",
+                *(line for i, e in numbered[-tail:] for line in _step(scenario, e, i, seen))]
+    return [line for i, e in numbered for line in _step(scenario, e, i, seen)]
 
 
 def _step(scenario: Scenario, event: Event, number: int,
@@ -144,6 +155,8 @@ def _outcome(scenario: Scenario, record: RunRecord) -> list[str]:
                                                                   horizon=_days(spec.horizon_days))
     lines = [f"Outcome: {record.outcome}, after {record.duration_days:.1f} days "
              f"(ended by {record.ended_by}: {ending})."]
+    if record.error:
+        lines.append(f"  why it stopped: {record.error}")
     condition = next((o.condition.text for o in scenario.outcomes if o.id == record.outcome), None)
     if condition is not None:
         which = "its condition" if record.ended_by == "terminal" else \
