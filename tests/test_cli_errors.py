@@ -117,3 +117,21 @@ def test_a_bad_connect_timeout_names_its_variable(
                        "--scheduler", f"tcp://127.0.0.1:{free_port()}", "--quiet")
     assert code == 2
     assert "ESCALATION_DASK_CONNECT_TIMEOUT" in err and "'soon'" in err
+
+
+# -- 4. a count too large for the run table ---------------------------------------------------
+
+@pytest.mark.parametrize("count", [2**40, 2**64 + 5], ids=["over_int32", "over_int64"])
+@pytest.mark.parametrize("as_array", [False, True], ids=["list", "array"])
+def test_a_count_too_large_for_its_column_names_the_column_and_run(
+        count: int, as_array: bool) -> None:
+    deaths: Any = [3, count, 1]
+    if as_array:
+        deaths = np.array(deaths, dtype=object)
+    chunk = {"run": np.array([40, 41, 42]), "outcome": ["war", "war", "none"],
+             "deaths.iran": deaths}
+    with pytest.raises(ValueError, match=r"deaths\.iran") as error:
+        table_of(chunk)
+    message = str(error.value)
+    assert "run 41" in message and f"{count:,}" in message
+    assert "escalation trace" in message  # what to do: replay the run
