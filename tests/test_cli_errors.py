@@ -86,6 +86,42 @@ def assert_resume_finishes(capsys: pytest.CaptureFixture[str], scenario: Path, o
                                   pd.read_parquet(fresh / "runs.parquet"))
 
 
+# -- 1. --out that is a file ------------------------------------------------------------------
+
+OUT_COMMANDS = {
+    "run": ["run", "{scenario}", "--runs", "20", "--backend", "serial", "--quiet"],
+    "trace": ["trace", "{scenario}"],
+    "compare": ["compare", "{scenario}", "--set", "horizon_days=5", "--runs", "20",
+                "--backend", "serial", "--quiet"],
+    "sweep": ["sweep", "{scenario}", "--param", "horizon_days=5,6", "--runs", "20",
+              "--backend", "serial", "--quiet"],
+    "sensitivity": ["sensitivity", "{scenario}", "--samples", "4", "--workers", "1"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(OUT_COMMANDS))
+@pytest.mark.parametrize("under", [False, True], ids=["file", "under_a_file"])
+def test_out_naming_a_file_is_refused_before_anything_runs(
+        capsys: pytest.CaptureFixture[str], coin: Path, a_file: Path, command: str,
+        under: bool) -> None:
+    out = a_file / "figures" if under else a_file
+    args = [word.format(scenario=coin) for word in OUT_COMMANDS[command]]
+    code, stdout, err = cli(capsys, *args, "--out", str(out))
+    assert code == 2
+    assert "Traceback" not in err
+    assert str(out) in err and "folder" in err
+    assert stdout == ""  # refused before any run
+    assert a_file.read_text() == "not a folder\n"
+
+
+@pytest.mark.parametrize("command", ["report", "plot", "paths", "discover"])
+def test_a_results_folder_that_is_a_file_is_named_as_one(
+        capsys: pytest.CaptureFixture[str], a_file: Path, command: str) -> None:
+    code, _, err = cli(capsys, command, str(a_file))
+    assert code == 2
+    assert str(a_file) in err and "is a file" in err and "folder" in err
+
+
 # -- 2. an unreachable Dask scheduler ---------------------------------------------------------
 
 def free_port() -> int:
@@ -135,3 +171,48 @@ def test_a_count_too_large_for_its_column_names_the_column_and_run(
     message = str(error.value)
     assert "run 41" in message and f"{count:,}" in message
     assert "escalation trace" in message  # what to do: replay the run
+
+
+# -- 5. options outside their range -----------------------------------------------------------
+
+BAD_OPTIONS = {
+    "discover --min-coverage 2": (["discover", "{folder}", "--min-coverage", "2"], "0 to 1"),
+    "discover --min-coverage -1": (["discover", "{folder}", "--min-coverage", "-1"], "0 to 1"),
+    "discover --min-coverage nan": (["discover", "{folder}", "--min-coverage", "nan"], "0 to 1"),
+    "discover --min-gain 1.5": (["discover", "{folder}", "--min-gain", "1.5"], "0 to 1"),
+    "discover --depth -1": (["discover", "{folder}", "--depth", "-1"], "at least 1"),
+    "discover --depth 0": (["discover", "{folder}", "--depth", "0"], "at least 1"),
+    "paths --depth -1": (["paths", "{folder}", "--depth", "-1"], "at least 1"),
+    "paths --top 0": (["paths", "{folder}", "--top", "0"], "at least 1"),
+    "run --runs 0": (["run", "{scenario}", "--runs", "0"], "at least 1"),
+    "run --workers 0": (["run", "{scenario}", "--workers", "0"], "at least 1"),
+    "run --chunk-size 0": (["run", "{scenario}", "--chunk-size", "0"], "at least 1"),
+    "run --seed -1": (["run", "{scenario}", "--seed", "-1"], "at least 0"),
+    "run --until-ci 0.7": (["run", "{scenario}", "--until-ci", "0.7"], "between 0 and 0.5"),
+    "run --until-ci 0": (["run", "{scenario}", "--until-ci", "0"], "between 0 and 0.5"),
+    "run --until-ci x": (["run", "{scenario}", "--until-ci", "x"], "a number"),
+    "sensitivity --samples 1": (["sensitivity", "{scenario}", "--samples", "1"], "at least 2"),
+    "sensitivity --replicates 0": (["sensitivity", "{scenario}", "--replicates", "0"],
+                                   "at least 1"),
+    "sensitivity --seed -1": (["sensitivity", "{scenario}", "--seed", "-1"], "at least 0"),
+    "trace --run -1": (["trace", "{scenario}", "--run", "-1"], "at least 0"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_OPTIONS))
+def test_options_outside_their_range_are_refused_at_once(
+        capsys: pytest.CaptureFixture[str], coin: Path, tmp_path: Path, case: str) -> None:
+    words, expected = BAD_OPTIONS[case]
+    option = case.split()[1]
+    args = [word.format(scenario=coin, folder=tmp_path) for word in words]
+    code, stdout, err = cli(capsys, *args)
+    assert code == 2
+    assert stdout == ""
+    assert option in err and expected in err, err
+
+
+def test_resume_without_out_is_refused(capsys: pytest.CaptureFixture[str], coin: Path) -> None:
+    code, stdout, err = cli(capsys, *batch_args(coin, "--resume"))
+    assert code == 2
+    assert stdout == ""
+    assert "--resume" in err and "--out" in err

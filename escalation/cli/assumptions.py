@@ -8,7 +8,10 @@ from typing import Any
 
 from escalation.cli.options import (
     add_batch_options,
+    add_out,
+    add_seed,
     add_settings,
+    at_least,
     batch_options,
     load,
     positive,
@@ -101,7 +104,7 @@ def register(commands: Any) -> None:
     compare.add_argument("--both", action="append", default=[], metavar="PATH=VALUE",
                          help="a setting applied to base and variant alike (repeatable)")
     add_batch_options(compare, runs=2000)
-    compare.add_argument("--out", help="folder for comparison.csv and the figure")
+    add_out(compare, "folder for comparison.csv and the figure")
     compare.set_defaults(handler=_compare)
 
     sweep = commands.add_parser("sweep", help="re-run the batch over the values of one or two fields")
@@ -112,7 +115,7 @@ def register(commands: Any) -> None:
     sweep.add_argument("--outcome", help="the outcome a two-field heat map shows (default: first)")
     add_batch_options(sweep, runs=2000)
     add_settings(sweep)
-    sweep.add_argument("--out", help="folder for sweep.csv and the figure")
+    add_out(sweep, "folder for sweep.csv and the figure")
     sweep.set_defaults(handler=_sweep)
 
     sensitivity = commands.add_parser(
@@ -120,12 +123,12 @@ def register(commands: Any) -> None:
     sensitivity.add_argument("file")
     sensitivity.add_argument("--outcome", help="outcome class (default: war, else the last one)")
     sensitivity.add_argument("--method", choices=("sobol", "morris"), default="sobol")
-    sensitivity.add_argument("--samples", type=positive, default=512,
+    sensitivity.add_argument("--samples", type=at_least(2), default=512,
                              help="base samples (Sobol', a power of 2) or trajectories (Morris)")
     sensitivity.add_argument("--replicates", type=positive, default=1,
                              help="runs (seeds) per design point (default 1)")
-    sensitivity.add_argument("--seed", type=int, default=0)
+    add_seed(sensitivity)
     sensitivity.add_argument("--workers", type=positive, help="processes (default: all cores)")
     add_settings(sensitivity)
-    sensitivity.add_argument("--out", help="folder for sensitivity.csv and the tornado chart")
+    add_out(sensitivity, "folder for sensitivity.csv and the tornado chart")
     sensitivity.set_defaults(handler=_sensitivity)

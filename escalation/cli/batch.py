@@ -11,10 +11,14 @@ from typing import TYPE_CHECKING, Any
 from escalation.cli.options import (
     EXIT_BAD_INPUT,
     add_batch_options,
+    add_out,
+    add_results_folder,
+    add_seed,
     add_settings,
     batch_options,
     load,
     non_negative,
+    number_in,
 )
 from escalation.engine.simulate import simulate
 from escalation.report.trace import format_trace
@@ -108,25 +112,25 @@ def register(commands: Any) -> None:
     validate.set_defaults(handler=_validate)
     trace = commands.add_parser("trace", help="print one run as a timeline")
     trace.add_argument("file")
-    trace.add_argument("--seed", type=non_negative, default=0, help="batch seed (default 0)")
+    add_seed(trace)
     trace.add_argument("--run", type=non_negative, default=0,
                        help="run index within the batch (default 0)")
-    trace.add_argument("--out", metavar="DIR", help="also draw the run's timeline (PNG, SVG) into DIR")
+    add_out(trace, "also draw the run's timeline (PNG, SVG) into DIR")
     add_settings(trace)
     trace.set_defaults(handler=_trace)
     run = commands.add_parser("run", help="run a Monte Carlo batch and summarise it")
     run.add_argument("file")
     add_batch_options(run, runs=1000)
-    run.add_argument("--out", help="folder for runs.parquet, summary.json, ... (optional)")
+    add_out(run, "folder for runs.parquet, summary.json, ... (optional)")
     run.add_argument("--keep-events", action="store_true", help="also write events.parquet")
-    run.add_argument("--until-ci", type=float, metavar="HALF_WIDTH",
+    run.add_argument("--until-ci", type=number_in(0, 0.5, ends=False), metavar="HALF_WIDTH",
                      help="stop once every outcome's 95%% interval is within ± this")
     run.add_argument("--fail-fast", action="store_true", help="stop at the first failing run")
     run.add_argument("--resume", action="store_true", help="finish an interrupted batch in --out")
     add_settings(run)
     run.set_defaults(handler=_run)
     plot = commands.add_parser("plot", help="write a batch folder's figures (PNG and SVG) into it")
-    plot.add_argument("folder", metavar="RESULTS_DIR", help="a batch folder written by run --out")
+    add_results_folder(plot)
     plot.set_defaults(handler=_plot)
     schema = commands.add_parser("schema", help="print the JSON Schema of scenario files")
     schema.set_defaults(handler=_schema)

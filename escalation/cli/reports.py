@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from escalation.cli.options import add_settings, load, non_negative
+from escalation.cli.options import add_results_folder, add_seed, add_settings, load, non_negative
 
 
 def _explain(args: argparse.Namespace) -> int:
@@ -29,10 +29,10 @@ def register(commands: Any) -> None:
     explain = commands.add_parser(
         "explain", help="why did this run escalate: its causal chain, with perceptions and rules")
     explain.add_argument("file")
-    explain.add_argument("--seed", type=non_negative, default=0, help="batch seed (default 0)")
+    add_seed(explain)
     explain.add_argument("--run", type=non_negative, default=0, help="run index (default 0)")
     add_settings(explain)
     explain.set_defaults(handler=_explain)
     report = commands.add_parser("report", help="one self-contained HTML page of a batch folder")
-    report.add_argument("folder", metavar="RESULTS_DIR", help="a batch folder written by run --out")
+    add_results_folder(report)
     report.set_defaults(handler=_report)

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from escalation.cli.options import add_results_folder, positive, share
+
 
 def _paths(args: argparse.Namespace) -> int:
     from escalation.analysis.paths import path_table
@@ -52,20 +54,20 @@ def _discover(args: argparse.Namespace) -> int:
 
 def register(commands: Any) -> None:
     paths = commands.add_parser("paths", help="the most frequent escalation paths of a batch")
-    paths.add_argument("folder", metavar="RESULTS_DIR", help="a batch folder written by run --out")
-    paths.add_argument("--depth", type=int, help="count only the first N moves")
-    paths.add_argument("--top", type=int, default=20, help="rows before 'other' (default 20)")
+    add_results_folder(paths)
+    paths.add_argument("--depth", type=positive, help="count only the first N moves")
+    paths.add_argument("--top", type=positive, default=20, help="rows before 'other' (default 20)")
     paths.add_argument("--drop", action="append", default=["criticize"], metavar="KIND",
                        help="leave out moves of this kind (repeatable; default: criticize)")
     paths.add_argument("--kinds-only", action="store_true", help="moves without their actor")
     paths.set_defaults(handler=_paths)
     discover = commands.add_parser(
         "discover", help="which combinations of assumptions lead to an outcome (PRIM, tree)")
-    discover.add_argument("folder", metavar="RESULTS_DIR", help="a batch folder written by run --out")
+    add_results_folder(discover)
     discover.add_argument("--outcome", help="outcome class (default: war, else the last one)")
-    discover.add_argument("--min-coverage", type=float, default=0.5,
+    discover.add_argument("--min-coverage", type=share, default=0.5,
                           help="smallest share of the outcome's runs the box must keep (default 0.5)")
-    discover.add_argument("--depth", type=int, default=3, help="decision tree depth (default 3)")
-    discover.add_argument("--min-gain", type=float, default=0.01,
+    discover.add_argument("--depth", type=positive, default=3, help="decision tree depth (default 3)")
+    discover.add_argument("--min-gain", type=share, default=0.01,
                           help="least share of the root's impurity a split must remove (default 0.01)")
     discover.set_defaults(handler=_discover)

@@ -88,7 +88,7 @@ def run_batch(
     interval is within ± that value. Ctrl-C returns the runs finished so far. ``design``
     (runs x uncertain parameters, in [0, 1]) gives every run's uniforms instead of ``sample``.
     """
-    _check(runs, seed, backend, until_ci)
+    _check(runs, seed, backend, until_ci, out, resume)
     workers = 1 if backend == "serial" else (workers or default_workers())
     size = chunk_size or default_chunk_size(runs)
     plan = _plan(sample, runs, design)
@@ -150,7 +150,8 @@ def _plan(sample: str, runs: int, design: np.ndarray | None) -> SamplingPlan:
     return SamplingPlan("design", uniforms=design)
 
 
-def _check(runs: int, seed: int, backend: str, until_ci: float | None) -> None:
+def _check(runs: int, seed: int, backend: str, until_ci: float | None,
+           out: str | os.PathLike[str] | None, resume: bool) -> None:
     if runs <= 0:
         raise ValueError(f"runs must be positive, got {runs}")
     if seed < 0:
@@ -159,6 +160,9 @@ def _check(runs: int, seed: int, backend: str, until_ci: float | None) -> None:
         raise ValueError(f"unknown backend '{backend}'; use one of {', '.join(BACKENDS)}")
     if until_ci is not None and not 0 < until_ci < 0.5:
         raise ValueError(f"until_ci is a half-width between 0 and 0.5, got {until_ci}")
+    if resume and out is None:
+        raise ValueError("resume=True (--resume) finishes a batch in the folder it was written "
+                         "to: give that folder as out (--out DIR)")
 
 
 def _execute(job: Job, chunks: list[Chunk], backend: str, workers: int, scheduler: str | None

@@ -86,12 +86,29 @@ def _unstorable(name: str, values: Any, runs: Any, error: Exception) -> str:
             "this with the scenario and the command that ran it")
 
 
+def unusable_folder(path: str | os.PathLike[str]) -> str | None:
+    """Why ``path`` cannot be a folder to write into (it is a file, or lies under one), or
+    None. Checked before a batch or an analysis starts, not at its first write hours later."""
+    path = Path(path)
+    for place in (path, *path.parents):
+        if place.is_dir():
+            return None
+        if place.exists():
+            where = "is a file" if place == path else f"lies under {place}, which is a file"
+            return (f"{path} {where}: choose a folder to write into (--out DIR); a missing "
+                    "one is created")
+    return None
+
+
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 class BatchFolder:
     def __init__(self, root: str | os.PathLike[str], manifest: dict[str, Any], resume: bool) -> None:
+        problem = unusable_folder(root)
+        if problem:
+            raise BatchFolderError(problem)
         self.root = Path(root)
         self.chunks = self.root / "chunks"
         existing = self.root / MANIFEST
