@@ -155,6 +155,56 @@ def test_a_bad_connect_timeout_names_its_variable(
     assert "ESCALATION_DASK_CONNECT_TIMEOUT" in err and "'soon'" in err
 
 
+# -- 3. interrupted before the first chunk ----------------------------------------------------
+
+def interrupt_first_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while the first chunk is still running: it runs for real, then the interrupt
+    arrives before its result does."""
+    serial = batch_module.run_serial
+
+    def interrupted(job: Job, chunks: Iterable[Chunk]) -> Generator[ChunkResult, None, None]:
+        for _ in serial(job, chunks):
+            raise KeyboardInterrupt
+        yield from ()
+
+    monkeypatch.setattr(batch_module, "run_serial", interrupted)
+
+
+def test_results_of_a_batch_interrupted_before_any_chunk_still_summarise(
+        coin: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    interrupt_first_chunk(monkeypatch)
+    scenario = escalation.load_scenario(coin)
+    results = run_batch(scenario, 300, 3, backend="serial", chunk_size=100, progress=False)
+    assert results.stopped_by == "interrupted" and len(results.runs) == 0
+    summary = results.summary()
+    assert list(summary.index) == list(scenario.outcome_ids)
+    assert (summary["runs"] == 0).all()
+    report = results.report()
+    assert report["completed"] == 0 and report["runs"] == 0
+    assert "no run finished" in results.format_summary()
+
+
+def test_run_interrupted_before_any_chunk_says_so_and_resumes(
+        capsys: pytest.CaptureFixture[str], coin: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "batch"
+    code, err = batch_patched(capsys, monkeypatch, interrupt_first_chunk, coin, out)
+    assert code == 130
+    assert "no run finished" in err and "--resume" in err
+    assert_resume_finishes(capsys, coin, out)
+
+
+def test_ctrl_c_outside_the_runs_exits_130_without_a_traceback(
+        capsys: pytest.CaptureFixture[str], coin: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*_: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch_module, "spell_out", interrupted)
+    code, _, err = cli(capsys, *batch_args(coin))
+    assert code == 130
+    assert "interrupted" in err and "Traceback" not in err
+
+
 # -- 4. a count too large for the run table ---------------------------------------------------
 
 @pytest.mark.parametrize("count", [2**40, 2**64 + 5], ids=["over_int32", "over_int64"])

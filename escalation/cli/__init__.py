@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from escalation.cli import assumptions, batch, reports, tables
-from escalation.cli.options import EXIT_BAD_INPUT
+from escalation.cli.options import EXIT_BAD_INPUT, EXIT_INTERRUPTED
 from escalation.errors import ScenarioError
 
 
@@ -33,6 +33,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:  # Ctrl-C outside a batch's runs (which keep what finished)
+        print("escalation: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except ScenarioError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from escalation.cli.options import (
     EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
     add_batch_options,
     add_out,
     add_results_folder,
@@ -61,12 +62,12 @@ def _run(args: argparse.Namespace) -> int:
     results = run_batch(scenario, args.runs, args.seed, keep_events=args.keep_events,
                         until_ci=args.until_ci, fail_fast=args.fail_fast, out=args.out,
                         resume=args.resume, **batch_options(args))
-    print(results.format_summary())
     if results.stopped_by == "interrupted":
-        print(f"interrupted (Ctrl-C or a lost worker): {len(results.runs):,} runs kept"
-              + (f" in {args.out}; finish with the same command and --resume" if args.out else ""),
-              file=sys.stderr)
-        return 130
+        if len(results.runs):
+            print(results.format_summary())
+        print(_interrupted(len(results.runs), args.out), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    print(results.format_summary())
     if args.until_ci is not None:
         reached = "every interval is within" if results.stopped_by == "precision" else \
             "--runs was reached before every interval was within"
@@ -76,6 +77,16 @@ def _run(args: argparse.Namespace) -> int:
               + (", events.parquet" if args.keep_events else "") + ", summary.json, scenario.yaml")
         _print_figures(results, args.out, scenario)
     return 0
+
+
+def _interrupted(kept: int, out: str | None) -> str:
+    """What an interrupted batch kept, and how to finish it (its --out folder holds the
+    batch's settings even before its first chunk, so --resume can start it over)."""
+    said = "interrupted (Ctrl-C or a lost worker): " + (f"{kept:,} runs kept" if kept else
+                                                        "no run finished")
+    if out is None:
+        return said
+    return f"{said}{' in ' + out if kept else ''}; finish with the same command and --resume"
 
 
 def _plot(args: argparse.Namespace) -> int:

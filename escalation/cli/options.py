@@ -11,6 +11,7 @@ from escalation.scenario.compiled import Scenario
 from escalation.scenario.loader import load_scenario
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # as a shell reports a process ended by SIGINT
 
 
 def at_least(minimum: int) -> Callable[[str], int]:

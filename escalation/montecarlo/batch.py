@@ -33,7 +33,7 @@ from escalation.montecarlo.backends import (
     run_processes,
     run_serial,
 )
-from escalation.montecarlo.chunk import FAILED, ChunkResult
+from escalation.montecarlo.chunk import FAILED, ChunkResult, run_columns
 from escalation.montecarlo.moves import spell_out
 from escalation.montecarlo.progress import progress_bar
 from escalation.montecarlo.results import Results
@@ -232,7 +232,8 @@ def _collect(scenario: Scenario, seed: int, runs: int, starts: list[int], finish
              keep_events: bool, stopped_by: str, manifest: dict[str, Any]) -> Results:
     """The results of the chunks at ``starts``, taking their tables over so that a million
     runs are not held twice."""
-    frame = finished.rows.frame(starts) if starts else pd.DataFrame({"run": [], "outcome": []})
+    frame = finished.rows.frame(starts) if starts else \
+        pd.DataFrame(columns=list(run_columns(scenario)))  # none finished: the columns, no rows
     if "path" in frame.columns:
         frame["path"] = spell_out(scenario, frame["path"])
     events = [finished.events.pop(start) for start in starts if start in finished.events]

@@ -117,21 +117,32 @@ class Results:
         if report["failed"]:
             lines.append(f"  {report['failed']} runs failed (see the 'error' column); "
                          "replay one with: escalation trace FILE --seed SEED --run RUN")
-        lines.append(f"  {'outcome':<22} {'runs':>8} {'probability':>11}   95% interval")
-        for row in report["outcomes"]:
-            lines.append(f"  {row['outcome']:<22} {row['runs']:>8,} {row['probability']:>11.3f}"
-                         f"   [{row['ci_low']:.3f}, {row['ci_high']:.3f}]")
-        d = report["duration_days"]
-        lines.append(f"  duration (days): median {d['median']:.1f}, 90% range "
-                     f"[{d['p05']:.1f}, {d['p95']:.1f}]")
-        for side, s in report["deaths"].items():
-            if s["max"] > 0:
-                lines.append(f"  deaths {side:<20} median {s['median']:.0f}, mean {s['mean']:.1f},"
-                             f" 90% range [{s['p05']:.0f}, {s['p95']:.0f}]")
-        for label, t in report["threats"].items():
-            lines.append(f"  threat {label:<30} issued in {t['issued']:,}, carried out in "
-                         f"{t['share_carried_out']:.1%} of runs [{t['ci_low']:.1%}, {t['ci_high']:.1%}]")
+        if report["completed"]:
+            lines += _summary_lines(report)
+        else:  # no share to give, no spread to show
+            lines.append("  no run completed: nothing to summarise" if report["failed"] else
+                         "  no run finished: nothing to summarise")
         return "\n".join(lines)
+
+
+def _summary_lines(report: dict[str, Any]) -> list[str]:
+    """The outcome table, durations, deaths and threats of a report of completed runs (their
+    shares and spreads mean nothing without any)."""
+    lines = [f"  {'outcome':<22} {'runs':>8} {'probability':>11}   95% interval"]
+    for row in report["outcomes"]:
+        lines.append(f"  {row['outcome']:<22} {row['runs']:>8,} {row['probability']:>11.3f}"
+                     f"   [{row['ci_low']:.3f}, {row['ci_high']:.3f}]")
+    d = report["duration_days"]
+    lines.append(f"  duration (days): median {d['median']:.1f}, 90% range "
+                 f"[{d['p05']:.1f}, {d['p95']:.1f}]")
+    for side, s in report["deaths"].items():
+        if s["max"] > 0:
+            lines.append(f"  deaths {side:<20} median {s['median']:.0f}, mean {s['mean']:.1f},"
+                         f" 90% range [{s['p05']:.0f}, {s['p95']:.0f}]")
+    for label, t in report["threats"].items():
+        lines.append(f"  threat {label:<30} issued in {t['issued']:,}, carried out in "
+                     f"{t['share_carried_out']:.1%} of runs [{t['ci_low']:.1%}, {t['ci_high']:.1%}]")
+    return lines
 
 
 def _tally(values: pd.Series) -> dict[str, int]:
