@@ -266,3 +266,35 @@ def test_resume_without_out_is_refused(capsys: pytest.CaptureFixture[str], coin:
     assert code == 2
     assert stdout == ""
     assert "--resume" in err and "--out" in err
+
+
+# -- 6. a batch too large for memory ----------------------------------------------------------
+
+HUGE = 10**12  # runs: far more than any machine's memory holds at a few hundred bytes each
+
+
+def test_a_batch_too_large_for_memory_is_refused_before_it_starts(
+        capsys: pytest.CaptureFixture[str], coin: Path) -> None:
+    began = time.monotonic()
+    code, stdout, err = cli(capsys, "run", str(coin), "--runs", str(HUGE), "--backend", "serial",
+                            "--quiet")
+    assert time.monotonic() - began < 10
+    assert code == 2
+    assert stdout == "" and "Traceback" not in err
+    assert f"{HUGE:,}" in err and "memory" in err and "--runs" in err
+
+
+def test_run_batch_refuses_a_batch_too_large_for_memory(coin: Path, tmp_path: Path) -> None:
+    scenario = escalation.load_scenario(coin)
+    with pytest.raises(ValueError, match="memory"):
+        run_batch(scenario, HUGE, backend="serial", progress=False, out=tmp_path / "out")
+    assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
+def test_until_ci_bounds_the_runs_a_batch_holds(coin: Path) -> None:
+    """With until_ci the batch stops after a few thousand runs: a huge --runs is a ceiling,
+    not what it holds."""
+    scenario = escalation.load_scenario(coin)
+    results = run_batch(scenario, 10**8, backend="serial", progress=False, until_ci=0.05,
+                        chunk_size=200)
+    assert results.stopped_by == "precision" and len(results.runs) < 1000

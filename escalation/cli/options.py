@@ -98,7 +98,9 @@ def add_seed(parser: argparse.ArgumentParser) -> None:
 
 
 def add_batch_options(parser: argparse.ArgumentParser, runs: int) -> None:
-    parser.add_argument("--runs", type=positive, default=runs, help=f"number of runs (default {runs})")
+    parser.add_argument("--runs", type=positive, default=runs,
+                        help=f"number of runs (default {runs}); a batch whose rows would take more "
+                        "than a quarter of the machine's memory is refused")
     add_seed(parser)
     parser.add_argument("--workers", type=positive, help="worker processes (default: all cores)")
     parser.add_argument("--backend", choices=("serial", "processes", "dask"), default="processes")

@@ -39,7 +39,7 @@ from escalation.montecarlo.progress import progress_bar
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.runtable import RunTable
 from escalation.montecarlo.sampling import SamplingPlan
-from escalation.montecarlo.stats import widest_half_width
+from escalation.montecarlo.stats import Z95, widest_half_width
 from escalation.montecarlo.storage import BatchFolder, content_hash, table_of
 from escalation.scenario.compiled import Scenario
 from escalation.scenario.loader import dump_scenario, is_variant, load_scenario_text
@@ -87,10 +87,15 @@ def run_batch(
     batch interrupted in that folder. ``until_ci`` stops early once every outcome's 95%
     interval is within ± that value. Ctrl-C returns the runs finished so far. ``design``
     (runs x uncertain parameters, in [0, 1]) gives every run's uniforms instead of ``sample``.
+
+    Every finished run's row is held until the end (with ``out`` too): a batch whose rows
+    would take more than ``memory_bound()`` (a quarter of the machine's memory, at 8 bytes
+    per column per run) is refused with a ValueError before any run.
     """
     _check(runs, seed, backend, until_ci, out, resume)
     workers = 1 if backend == "serial" else (workers or default_workers())
     size = chunk_size or default_chunk_size(runs)
+    _check_memory(scenario, runs, _runs_held(runs, until_ci, size, workers))
     plan = _plan(sample, runs, design)
     if design is not None:
         sample = f"design sha256 {content_hash(np.ascontiguousarray(design, dtype=float).tobytes())}"
@@ -163,6 +168,52 @@ def _check(runs: int, seed: int, backend: str, until_ci: float | None,
     if resume and out is None:
         raise ValueError("resume=True (--resume) finishes a batch in the folder it was written "
                          "to: give that folder as out (--out DIR)")
+
+
+BYTES_PER_VALUE = 8  # a run's value in one column at most: numbers; text is held as codes
+MEMORY_SHARE = 4  # a batch may hold at most 1/4 of the machine's memory ...
+FALLBACK_MEMORY = 16 * 2**30  # ... taken to be 16 GiB where the system does not say
+
+
+def memory_bound() -> int:
+    """The most memory a batch's rows may take: a quarter of the machine's physical memory
+    (of 16 GiB where the system does not tell), leaving room for the final DataFrame's
+    conversions, the analyses that follow, and everything else running."""
+    try:
+        memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows), or no such name
+        memory = FALLBACK_MEMORY
+    return (memory if memory > 0 else FALLBACK_MEMORY) // MEMORY_SHARE
+
+
+def _runs_held(runs: int, until_ci: float | None, chunk_size: int, workers: int) -> int:
+    """How many runs' rows the batch may come to hold. With ``until_ci`` it stops once every
+    interval is narrow enough, which takes at most (z / 2h)^2 runs (the Wilson half-width is
+    below z / 2 sqrt(n) for any p), plus the chunks in flight then."""
+    if until_ci is None:
+        return runs
+    enough = math.ceil((Z95 / (2 * until_ci)) ** 2) + chunk_size * (2 * workers + 1)
+    return min(runs, enough)
+
+
+def _check_memory(scenario: Scenario, runs: int, held: int) -> None:
+    """Refuses a batch whose rows would not fit in memory, before any run: every finished
+    run's row is held until the end, with --out too (the final tables and figures are made
+    from all of them), so such a batch would otherwise fail hours in, or swap the machine."""
+    per_run = BYTES_PER_VALUE * len(run_columns(scenario))
+    need, bound = held * per_run, memory_bound()
+    if need > bound:
+        raise ValueError(
+            f"{runs:,} runs of {scenario.name} would hold about {_gib(need)} of rows in memory "
+            f"(~{per_run} bytes per run, {per_run // BYTES_PER_VALUE} columns; more with "
+            f"events), more than a batch may take: a quarter of this machine's memory, "
+            f"{_gib(bound)}. Ask for fewer runs (--runs), let until_ci (--until-ci) stop it once "
+            "precise enough, or split it into batches with other seeds (--seed), each with its "
+            "own --out DIR")
+
+
+def _gib(size: int) -> str:
+    return f"{size / 2**30:,.1f} GiB"
 
 
 def _execute(job: Job, chunks: list[Chunk], backend: str, workers: int, scheduler: str | None
