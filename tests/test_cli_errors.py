@@ -298,3 +298,33 @@ def test_until_ci_bounds_the_runs_a_batch_holds(coin: Path) -> None:
     results = run_batch(scenario, 10**8, backend="serial", progress=False, until_ci=0.05,
                         chunk_size=200)
     assert results.stopped_by == "precision" and len(results.runs) < 1000
+
+
+# -- 7. a crash while collecting a finished batch ---------------------------------------------
+
+def fail_collection(monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(*_: Any) -> None:
+        raise TypeError("injected failure while spelling out paths")
+
+    monkeypatch.setattr(batch_module, "spell_out", crash)
+
+
+def test_a_crash_while_collecting_keeps_the_chunks_for_resume(
+        capsys: pytest.CaptureFixture[str], coin: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "batch"
+    code, err = batch_patched(capsys, monkeypatch, fail_collection, coin, out)
+    assert code == 2
+    assert "injected failure" in err and str(out) in err and "--resume" in err
+    assert len(list((out / "chunks").glob("runs-*.parquet"))) == 3
+    assert not (out / "runs.parquet").exists()
+    assert_resume_finishes(capsys, coin, out)
+
+
+def test_a_crash_while_collecting_without_out_says_how_to_keep_work(
+        capsys: pytest.CaptureFixture[str], coin: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fail_collection(monkeypatch)
+    code, _, err = cli(capsys, *batch_args(coin))
+    assert code == 2
+    assert "Traceback" not in err
+    assert "injected failure" in err and "--out" in err

@@ -90,7 +90,8 @@ def run_batch(
 
     Every finished run's row is held until the end (with ``out`` too): a batch whose rows
     would take more than ``memory_bound()`` (a quarter of the machine's memory, at 8 bytes
-    per column per run) is refused with a ValueError before any run.
+    per column per run) is refused with a ValueError before any run. Should gathering the
+    finished chunks fail, ``CollectionFailed`` says where they are kept for ``resume``.
     """
     _check(runs, seed, backend, until_ci, out, resume)
     workers = 1 if backend == "serial" else (workers or default_workers())
@@ -138,10 +139,30 @@ def run_batch(
     kept = sorted(counts)
     if stopped_by == "precision":
         kept = _prefix(chunks, counts)[:_first_precise(chunks, counts, until_ci or 0.0, scenario)]
-    results = _collect(scenario, seed, runs, kept, finished, keep_events, stopped_by, manifest)
-    if folder is not None and stopped_by != "interrupted":
-        folder.finish(results.runs, results.events, results.report(), source)
+    try:
+        results = _collect(scenario, seed, runs, kept, finished, keep_events, stopped_by, manifest)
+        if folder is not None and stopped_by != "interrupted":
+            folder.finish(results.runs, results.events, results.report(), source)
+    except Exception as error:
+        raise CollectionFailed(_lost_collection(error, out, len(kept))) from error
     return results
+
+
+class CollectionFailed(RuntimeError):
+    """The runs finished but gathering them into the final tables failed; says where the
+    finished chunks are kept, or how to keep them next time."""
+
+
+def _lost_collection(error: Exception, out: str | os.PathLike[str] | None, chunks: int) -> str:
+    """What a failure while collecting finished chunks cost, and how to get them back: a
+    crash there must not read like a crash of the runs, nor lose hours of them unnoticed."""
+    what = f"collecting the batch's {chunks} finished chunks failed ({type(error).__name__}: {error})"
+    if out is None:
+        return (f"{what}; nothing was kept: run it again with --out DIR (out=), which writes "
+                "each chunk as it finishes, so that a failure here can be collected again with "
+                "--resume (resume=True)")
+    return (f"{what}; they are kept in {Path(out) / 'chunks'}: collect them with the same "
+            "command and --resume (resume=True), which reruns no finished chunk")
 
 
 def _plan(sample: str, runs: int, design: np.ndarray | None) -> SamplingPlan:
