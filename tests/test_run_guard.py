@@ -183,3 +183,28 @@ def test_explain_a_run_stopped_before_its_first_act(
     out = capsys.readouterr().out
     assert "The run stopped before any act was carried out." in out
     assert "why it stopped: OutOfBounds: the salvo of a's strike (opening_0)" in out
+
+
+def test_validate_prints_each_warning_at_its_line(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    file = write(tmp_path, PING_PONG, "ping_pong.yaml")
+    assert main(["validate", str(file)]) == 0
+    out, err = capsys.readouterr()
+    assert "valid scenario 'ping_pong'" in out and "; 1 warning (standard error)" in out
+    assert f"{file}:5:5: actors.a: warning: actors a, b perceive and decide with no delay" in err
+
+
+def test_an_internal_error_is_one_line_and_a_bug_report_request(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("a fault planted by the test")
+
+    monkeypatch.setattr("escalation.cli.batch.simulate", broken)
+    file = write(tmp_path, PING_PONG)
+    assert main(["trace", str(file)]) == 1
+    err = capsys.readouterr().err
+    assert "internal error: ZeroDivisionError: a fault planted by the test" in err
+    assert "This is a bug" in err and "Traceback" not in err
+    monkeypatch.setenv("ESCALATION_DEBUG", "1")
+    with pytest.raises(ZeroDivisionError):
+        main(["trace", str(file)])

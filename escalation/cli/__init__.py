@@ -9,11 +9,12 @@ folder; ``reports``: explanations and reports), each with a
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from escalation.cli import assumptions, batch, reports, tables
-from escalation.cli.options import EXIT_BAD_INPUT, EXIT_INTERRUPTED
+from escalation.cli.options import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED
 from escalation.errors import ScenarioError
 
 
@@ -45,6 +46,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, RuntimeError, FileNotFoundError) as error:  # bad options, --out, workers
         print(f"escalation: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Exception as error:  # a fault of ours: one line, and the traceback on request
+        if os.environ.get("ESCALATION_DEBUG"):
+            raise
+        from escalation.montecarlo.chunk import describe_failure
+
+        print(f"escalation: internal error: {describe_failure(error)}. This is a bug: please "
+              "report it with the command and the scenario file (set ESCALATION_DEBUG=1 to see "
+              "the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 __all__ = ["build_parser", "main"]

@@ -37,7 +37,9 @@ def _validate(args: argparse.Namespace) -> int:
     print(f"{args.file}: valid scenario '{scenario.name}' ({len(scenario.actors)} actors, "
           f"{len(scenario.assets)} assets, {policies} policies, "
           f"{len(scenario.parameters.uncertain)} uncertain parameters, "
-          f"outcomes: {', '.join(scenario.outcome_ids)})")
+          f"outcomes: {', '.join(scenario.outcome_ids)})"
+          + (f"; {len(scenario.warnings)} warning{'s' if len(scenario.warnings) > 1 else ''} "
+             "(standard error)" if scenario.warnings else ""))
     return 0
 
 

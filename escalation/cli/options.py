@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from escalation.scenario.compiled import Scenario
 from escalation.scenario.loader import load_scenario
 
+EXIT_INTERNAL = 1  # a fault of the engine's, not the user's
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # as a shell reports a process ended by SIGINT
 
@@ -89,8 +91,12 @@ def add_settings(parser: argparse.ArgumentParser) -> None:
 
 
 def load(args: argparse.Namespace, file: str | None = None) -> Scenario:
-    """The scenario named on the command line with its --set settings applied."""
-    return load_scenario(file or args.file, args.set)
+    """The scenario named on the command line with its --set settings applied; its warnings
+    (loadable, but likely not what was meant) go to standard error, each at its line."""
+    scenario = load_scenario(file or args.file, args.set)
+    for warning in scenario.warnings:
+        print(warning, file=sys.stderr)
+    return scenario
 
 
 def add_seed(parser: argparse.ArgumentParser) -> None:
