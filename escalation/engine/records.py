@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+PAST = "history"  # the policy of an event before t = 0 (initial_state.history)
+
 
 @dataclass(slots=True)
 class Event:

@@ -36,6 +36,7 @@ class Tally:
         self.terminal_outcome: str | None = None
         self.moves: list[str] = []
         self.rung_days: dict[int, float] = {}  # first day the crisis reached each rung
+        self.start_rung = 0  # the highest pair rung at t = 0 (initial_state)
 
     def record(self, event: Event, actor: ActorState, target: ActorState | None) -> None:
         effect = event.effect
@@ -135,6 +136,7 @@ _SUMMARY: dict[str, Callable[[Tally, World], object]] = {
     "ended_by": lambda t, w: t.ended_by,
     "duration_days": lambda t, w: w.env.now / 24.0,
     "max_rung": lambda t, w: float(w.ladder.top),
+    "start_rung": lambda t, w: float(t.start_rung),
     "max_tension": lambda t, w: w.tension.peak,
     "tension": lambda t, w: w.tension.at(w.env.now),
     **{name: (lambda attribute: lambda t, w: float(getattr(t, attribute)))(name) for name in (

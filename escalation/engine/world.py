@@ -25,7 +25,7 @@ from escalation.engine import effects
 from escalation.engine.context import SettlingContext
 from escalation.engine.delivery import report
 from escalation.engine.guard import Recent, bad_delay, beyond, people, runaway
-from escalation.engine.records import Event, Perceived
+from escalation.engine.records import PAST, Event, Perceived
 from escalation.engine.state import ActorState, Ladder, Tension
 from escalation.engine.streams import Streams
 from escalation.engine.tally import Tally
@@ -35,9 +35,11 @@ from escalation.policies.base import Act
 from escalation.scenario.compiled import (
     AccidentDef,
     AssetDef,
+    InitialStateDef,
     InitiativeDef,
     KindDef,
     OrderDef,
+    PastDef,
     Scenario,
     draw,
 )
@@ -139,6 +141,8 @@ class World:
 
     # -- running ---------------------------------------------------------------------
     def run(self) -> None:
+        if self.scenario.start is not None:
+            self._open_inside(self.scenario.start)
         for opening in self.scenario.initial:
             self._work(+1)  # a scripted opening still to come keeps the crisis open
             self._after(opening.at_hours, self._opening_at(opening.actor, opening.order, opening.id))
@@ -155,6 +159,38 @@ class World:
             self.env.run(until=self.stop)
         finally:
             self._queue.clear()  # what was still to come: its callbacks hold the world in a cycle
+
+    def _open_inside(self, start: InitialStateDef) -> None:
+        """Set the state the crisis is in at t = 0 (``initial_state``): rungs reached,
+        tension, threats and stand-downs in force, and the past, recorded but not counted."""
+        for a, b, rung in start.pairs:
+            self.ladder.raise_to(a, b, rung, False)
+        self.tally.start_rung = self.ladder.top
+        if self.ladder.top:
+            self.tally.reached(self.ladder.top, 0.0)
+        if self.values[start.tension]:
+            self.tension.add(0.0, self.values[start.tension])
+        for actor, policy, days_ago in start.threats:
+            policy.stand(SettlingContext(self, self.actors[actor]), days_ago)
+        for actor in start.stood_down:
+            state = self.actors[actor]
+            state.stood_down = True
+            for policy in state.d.policies:
+                policy.stood_down(SettlingContext(self, state))
+        if self.keep_events:
+            self.events.extend(self._past(past) for past in start.history)
+
+    def _past(self, past: PastDef) -> Event:
+        order, kind = past.order, past.order.kind
+        owner = self.scenario.assets[order.asset].owner if order.asset else \
+            order.selector.owner if order.selector and order.selector.owner in self.actors else ""
+        return Event(
+            id=self._take_id(), time=past.at_hours, started=past.at_hours, actor=past.actor,
+            kind=kind.id, effect=kind.effect, target=order.actor or owner, asset=order.asset or "",
+            deaths=past.deaths, injuries=past.injuries, rung=kind.rung, goldstein=kind.goldstein,
+            hostile=kind.hostile, kinetic=kind.kinetic, policy=PAST, scripted=True,
+            note=order.note,
+        )
 
     def _after(self, delay: float, callback: Callback) -> None:
         """Call ``callback`` once ``delay`` hours have passed. This is the body of SimPy's

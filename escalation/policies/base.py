@@ -91,6 +91,7 @@ class Policy:
 
     name: ClassVar[str]
     traits: ClassVar[dict[str, object]]
+    standing: ClassVar[bool] = False  # whether initial_state.threats may declare it in force
 
     def __init__(self, label: str, trigger: Expression, probability: int) -> None:
         self.label = label
@@ -106,6 +107,15 @@ class Policy:
     def respond(self, ctx: Context) -> Response | None:
         """The acts to take for the perception in ``ctx``, or None to let others decide."""
         raise NotImplementedError
+
+    def stand(self, ctx: Context, days_ago: float) -> None:
+        """Put the policy in force as if it had acted ``days_ago`` days before t = 0
+        (``initial_state.threats``); only policies marked ``standing`` can."""
+        raise TypeError(f"{self.name} policies cannot be declared in force at t = 0")
+
+    def stood_down(self, ctx: Context) -> None:
+        """The actor's stand-down was declared before t = 0 (``initial_state.stood_down``):
+        a policy that declares stand-downs takes it as its own. Most policies ignore it."""
 
     def applies(self, ctx: Context) -> bool:
         """The trigger holds and the policy's dice say it acts this time."""

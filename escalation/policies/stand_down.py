@@ -34,6 +34,10 @@ class StandDownWhenSatisfiedPolicy(Policy):
             compiler.condition(spec.reengage_when, (*path, "reengage_when")),
         )
 
+    def stood_down(self, ctx: Context) -> None:
+        """Declared before t = 0: it holds back until its re-engage condition holds."""
+        ctx.memory(self.label)["declared"] = True
+
     def respond(self, ctx: Context) -> Response | None:
         memory = ctx.memory(self.label)
         responses = ctx.namespace["own.responses"]

@@ -29,6 +29,7 @@ def enforcement_probability(resolve: float, commitment: float) -> float:
 class ThreatThenEnforcePolicy(Policy):
     name = "threat_then_enforce"
     traits: ClassVar[dict[str, object]] = {"reactive": True, "uses_force": True, "memory": True}
+    standing = True
 
     def __init__(
         self, label: str, trigger: Expression, probability: int, issue_when: Expression,
@@ -80,14 +81,22 @@ class ThreatThenEnforcePolicy(Policy):
         settle(ctx, self.label, BACKED_DOWN, ctx.value(self.learning))
         return None
 
+    def stand(self, ctx: Context, days_ago: float) -> None:
+        """The threat was issued before t = 0: pending, binding, its red line checked from
+        the first report on, its expiry counted from when it was issued."""
+        self._issue(ctx, ctx.memory(self.label), ctx.now_days - days_ago)
+
     def _maybe_issue(self, ctx: Context, memory: dict[str, object]) -> Response | None:
         if not (self.issue_when.evaluate(ctx.namespace) and self.applies(ctx)):
             return None
+        self._issue(ctx, memory, ctx.now_days)
+        return Response((Act(self.threat),), False)
+
+    def _issue(self, ctx: Context, memory: dict[str, object], day: float) -> None:
         memory["status"] = PENDING
-        memory["issued"] = ctx.now_days
+        memory["issued"] = day
         ctx.note_threat(self.label, PENDING)
         ctx.adjust_commitment(+1.0)
-        return Response((Act(self.threat),), False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from escalation.engine.records import Event, Perceived, RunRecord
+from escalation.engine.records import PAST, Event, Perceived, RunRecord
 from escalation.montecarlo.chunk import threat_labels
 from escalation.policies.base import Policy
 from escalation.policies.threat import ThreatThenEnforcePolicy
@@ -45,7 +45,7 @@ def explain(scenario: Scenario, record: RunRecord) -> str:
     seen = _perceptions_by_actor_and_event(record.perceptions)
     lines = [f"{scenario.name}: why run {record.run} (seed {record.seed}) ended in "
              f"{record.outcome}", ""]
-    hostile = [e for e in record.events if e.hostile]
+    hostile = [e for e in record.events if e.hostile and e.policy != PAST]  # the run's own
     if not record.events:
         lines.append("The run stopped before any act was carried out.")
     elif not any(not e.scripted for e in hostile):

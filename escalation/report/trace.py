@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from escalation.engine.records import Event, Perceived, RunRecord
+from escalation.engine.records import PAST, Event, Perceived, RunRecord
 from escalation.scenario.compiled import Scenario
 
 _LONGEST_CHAIN = 12  # links of a causal chain shown in full
@@ -60,7 +60,8 @@ def event_line(scenario: Scenario, e: Event) -> str:
     if e.asset:
         asset = scenario.assets[e.asset]
         target = f"{e.asset} ({asset.owner}, in {asset.host})"
-    why = "scripted opening" if e.scripted else f"by {e.policy}"
+    why = "before t = 0" if e.policy == PAST else "scripted opening" if e.scripted else \
+        f"by {e.policy}"
     if e.cause is not None:
         why += f", answering #{e.cause}"
     if e.threat:
@@ -70,6 +71,9 @@ def event_line(scenario: Scenario, e: Event) -> str:
 
 
 def _outcome_text(e: Event) -> str:
+    if e.policy == PAST:  # what is known of it, as the scenario tells it
+        counts = f"{e.deaths} killed, {e.injuries} injured" if e.deaths or e.injuries else ""
+        return "; ".join(part for part in (counts, f'"{e.note}"' if e.note else "") if part)
     if e.effect == "strike":
         parts = [f"{e.salvo} fired", f"{e.failed} failed", f"{e.intercepted} intercepted",
                  f"{e.hits} hit"]

@@ -140,6 +140,28 @@ class InitialDef:
 
 
 @dataclass(frozen=True, slots=True)
+class PastDef:
+    """An event before t = 0 (hours < 0), as traces show it."""
+
+    actor: str
+    at_hours: float
+    order: OrderDef
+    deaths: int
+    injuries: int
+
+
+@dataclass(frozen=True, slots=True)
+class InitialStateDef:
+    """Where a run starts: the state ``World`` sets before the first event."""
+
+    tension: int  # parameter slot
+    pairs: tuple[tuple[str, str, int], ...] = ()
+    threats: tuple[tuple[str, Policy, float], ...] = ()  # actor, its policy, days ago
+    stood_down: tuple[str, ...] = ()
+    history: tuple[PastDef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class OutcomeDef:
     id: str
     condition: Expression
@@ -190,6 +212,7 @@ class Scenario:
     tension: TensionDef
     harm_weights: tuple[float, float, float]
     inventory_items: tuple[str, ...] = field(default=())
+    start: InitialStateDef | None = None
     warnings: tuple[Problem, ...] = field(default=(), compare=False)  # allowed, but likely wrong
 
     @property

@@ -20,11 +20,13 @@ from escalation.scenario.compiled import (
     ActorDef,
     AssetDef,
     InitialDef,
+    InitialStateDef,
     InitiativeDef,
     KindDef,
     LadderDef,
     OrderDef,
     OutcomeDef,
+    PastDef,
     PerceptionDef,
     Scenario,
     SelectorDef,
@@ -110,6 +112,7 @@ class Compiler:
         assets = {aid: self._asset(aid, asset) for aid, asset in spec.assets.items()}
         actors = tuple(self._actor(aid, actor) for aid, actor in spec.actors.items())
         initial = tuple(self._initial(index) for index in range(len(spec.initial_events)))
+        start = self._start(actors, len(spec.ladder.rungs) if spec.ladder else None)
         outcomes = self._outcomes()
         accidents = tuple(self._accident(index) for index in range(len(spec.accidents)))
         ladder = spec.ladder or standard_ladder()
@@ -129,7 +132,7 @@ class Compiler:
         return Scenario(
             spec, self.source, Parameters(tuple(self.table.parameters)), actors, assets,
             self.kinds, initial, outcomes, accidents, ladder_def, tension, weights, self.items,
-            tuple(lint(spec)),
+            start, tuple(lint(spec)),
         )
 
     # -- parts ---------------------------------------------------------------------------
@@ -228,6 +231,44 @@ class Compiler:
                 self.labels[path] = spec.id
             compiled.append(compile_policy(spec, self, path, f"{aid}.{label}"))
         return tuple(compiled)
+
+    def _start(self, actors: tuple[ActorDef, ...], rungs: int | None) -> InitialStateDef:
+        """The state a run opens in (``initial_state``), every name in it checked."""
+        state, path = self.spec.initial_state, ("initial_state",)
+        top = (rungs or len(standard_ladder().rungs)) - 1
+        for index, pair in enumerate(state.pairs):
+            for side, actor in enumerate(pair.between):
+                self.refs.check_actor(self, actor, (*path, "pairs", index, "between", side))
+            if pair.between[0] == pair.between[1]:
+                self.problem((*path, "pairs", index, "between"), "a pair is two different actors")
+            if pair.rung > top:
+                self.problem((*path, "pairs", index, "rung"),
+                             f"rung {pair.rung} is above the ladder's top rung ({top})")
+        policies = {policy.label: (actor.id, policy) for actor in actors for policy in actor.policies}
+        threats = []
+        for index, threat in enumerate(state.threats):
+            found = policies.get(threat.policy)
+            if found is None or not found[1].standing:
+                standing = [label for label, (_, p) in policies.items() if p.name == "threat_then_enforce"]
+                self.problem((*path, "threats", index, "policy"),
+                             f"'{threat.policy}' is not a threat_then_enforce policy"
+                             f"{did_you_mean(threat.policy, standing)}; name one as 'actor.policy_id'"
+                             + (f" ({', '.join(standing)})" if standing else ": the scenario has none"))
+                continue
+            threats.append((found[0], found[1], threat.days_ago))
+        for index, actor in enumerate(state.stood_down):
+            self.refs.check_actor(self, actor, (*path, "stood_down", index))
+        history = []
+        for index, past in enumerate(state.history):
+            where: Path = (*path, "history", index)
+            self.refs.check_actor(self, past.actor, (*where, "actor"))
+            history.append(PastDef(past.actor, -24.0 * past.days_ago, self.order(past, where),
+                                   past.deaths, past.injuries))
+        return InitialStateDef(
+            self.param((*path, "tension"), state.tension, 0.0),
+            tuple((*pair.between, pair.rung) for pair in state.pairs), tuple(threats),
+            tuple(state.stood_down), tuple(sorted(history, key=lambda past: past.at_hours)),
+        )
 
     def _initial(self, index: int) -> InitialDef:
         event = self.spec.initial_events[index]

@@ -19,6 +19,7 @@ from escalation.scenario.schema_orders import (
     Num,
     Order,
     Probability,
+    Target,
     Variate,
 )
 from escalation.scenario.schema_policies import PolicySpec
@@ -196,6 +197,43 @@ class InitialEvent(Order):
     at_hours: float = Field(0.0, ge=0)
 
 
+class PairState(Model):
+    """Two actors already in conflict at t = 0, and the rung their crisis has reached."""
+
+    between: tuple[str, str] = Field(description="The two actors' ids.")
+    rung: int = Field(ge=0, description="Rung of the ladder the pair has reached.")
+
+
+class StandingThreat(Model):
+    """A threat issued before t = 0: its red line is checked from the first report on."""
+
+    policy: str = Field(description="Label of a threat_then_enforce policy: 'actor.policy_id'.")
+    days_ago: float = Field(0.0, ge=0, description="Days before t = 0 it was issued (for expiry).")
+
+
+class PastEvent(Order):
+    """Something that happened before t = 0: shown in traces, never counted again."""
+
+    actor: str
+    days_ago: float = Field(gt=0, description="Days before t = 0.")
+    deaths: int = Field(0, ge=0)
+    injuries: int = Field(0, ge=0)
+    target: Target = None
+
+
+class InitialState(Model):
+    """Where the crisis stands at t = 0, for a scenario that opens inside one: rungs already
+    reached, tension, threats and stand-downs already declared, and what happened before.
+    The past is recorded, not scored again: it moves no count of the run's summary."""
+
+    tension: Num = Field(0.0, description="Tension at t = 0.")
+    pairs: list[PairState] = Field(default_factory=list)
+    threats: list[StandingThreat] = Field(default_factory=list)
+    stood_down: list[str] = Field(
+        default_factory=list, description="Actors whose stand-downs are declared and stand.")
+    history: list[PastEvent] = Field(default_factory=list)
+
+
 class Limits(Model):
     """Bounds on one run's work, so a scenario whose actors answer each other without delay,
     or an event rate no clock can keep up with, ends as a failed run instead of never ending.
@@ -247,6 +285,7 @@ class ScenarioSpec(Model):
     action_kinds: dict[str, ActionKind] = Field(
         default_factory=dict, description="Kinds added to, or replacing, the standard set."
     )
+    initial_state: InitialState = Field(default_factory=InitialState)
     initial_events: list[InitialEvent] = Field(default_factory=list)
     outcomes: list[OutcomeClass] | None = Field(None, description="Default: the standard classes.")
     accidents: list[Accident] = Field(default_factory=list)
