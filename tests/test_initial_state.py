@@ -132,3 +132,36 @@ def test_an_initial_state_naming_what_is_not_there_is_refused_at_its_line(
     (problem,) = caught.value.problems
     assert problem.location is not None and problem.location.line == RED_LINE.count("\n") + 1
     assert where in str(problem) and message in problem.message
+
+
+def test_a_pending_past_event_is_reported_at_the_start_and_answered() -> None:
+    """B's strike three days ago is still being decided on: A's red line (standing) is checked
+    against its report, and A enforces; a past event not pending is never answered."""
+    past = ("initial_state:\n  threats: [{policy: a.no_strikes, days_ago: 4}]\n  history:\n"
+            "    - {actor: b, action: strike, target: a_base, days_ago: 3, pending: PENDING}\n")
+    quiet = RED_LINE.replace("initial_events:\n  - {actor: b, action: strike, target: a_base, "
+                             "salvo: 1}\n", "")
+    for record in runs(quiet + past.replace("PENDING", "true"), 10):
+        strike = next(e for e in record.events if e.actor == "a" and e.kind == "strike")
+        assert strike.cause == 0 and strike.threat == "a.no_strikes"
+        assert record.threats == {"a.no_strikes": "carried_out"}
+        assert record.deaths["a"] == 0 and record.hostile_acts >= 1  # its own acts only
+        assert not any(p.event.id == 0 and p.update for p in record.perceptions)
+    for record in runs(quiet + past.replace("PENDING", "false"), 5):
+        assert [e.id for e in record.events] == [0] and record.threats == {"a.no_strikes": "pending"}
+
+
+def test_an_opening_that_answers_counts_as_an_answer_and_a_stand_down_can_follow() -> None:
+    """B's opening strike answers something in the past; B stands down after one answer. Not
+    marked as an answer, the opening leaves B unsatisfied: it answers nothing and never stands
+    down; marked, B declares its stand-down on its own strike's report."""
+    for record in runs(RED_LINE, 10):
+        assert record.kinetic_responses == 0 and not any(
+            e.actor == "b" and e.effect == "stand_down" for e in record.events)
+    answering = RED_LINE.replace("- {actor: b, action: strike, target: a_base, salvo: 1}",
+                                 "- {actor: b, action: strike, target: a_base, salvo: 1, answer: true}")
+    assert answering != RED_LINE
+    for record in runs(answering, 10):
+        assert record.kinetic_responses >= 1
+        stand_down = next(e for e in record.events if e.actor == "b" and e.effect == "stand_down")
+        assert stand_down.cause == record.events[0].id and record.events[0].answer

@@ -40,6 +40,7 @@ class Event:
     policy: str = ""
     threat: str = ""
     scripted: bool = False
+    answer: bool = False  # a scripted opening that counts as its actor's answer
     note: str = ""
     tension: float = 0.0
 

@@ -49,10 +49,11 @@ class Tally:
             self.hostile_acts += 1
             actor.hostile_acts += 1
             actor.stood_down = False
+        answered = not event.scripted or event.answer
         if event.kinetic:
             self.kinetic_acts += 1
-            self.kinetic_responses += not event.scripted
-        if effect in ANSWERS and not event.scripted:
+            self.kinetic_responses += answered
+        if effect in ANSWERS and answered:
             actor.responses += 1
         if effect == "stand_down":
             self.stand_downs += 1

@@ -35,10 +35,10 @@ from escalation.policies.base import Act
 from escalation.scenario.compiled import (
     AccidentDef,
     AssetDef,
+    InitialDef,
     InitialStateDef,
     InitiativeDef,
     KindDef,
-    OrderDef,
     PastDef,
     Scenario,
     draw,
@@ -145,7 +145,7 @@ class World:
             self._open_inside(self.scenario.start)
         for opening in self.scenario.initial:
             self._work(+1)  # a scripted opening still to come keeps the crisis open
-            self._after(opening.at_hours, self._opening_at(opening.actor, opening.order, opening.id))
+            self._after(opening.at_hours, self._opening_at(opening))
         for accident in self.scenario.accidents:
             if self.values[accident.rate_per_day] > 0 and accident.max_occurrences > 0:
                 self._accident(accident)
@@ -177,8 +177,12 @@ class World:
             state.stood_down = True
             for policy in state.d.policies:
                 policy.stood_down(SettlingContext(self, state))
-        if self.keep_events:
-            self.events.extend(self._past(past) for past in start.history)
+        for past in start.history:
+            event = self._past(past)
+            if self.keep_events:
+                self.events.append(event)
+            if past.pending:  # still being decided on: reported now, answered in the run
+                report(self, event)
 
     def _past(self, past: PastDef) -> Event:
         order, kind = past.order, past.order.kind
@@ -253,9 +257,12 @@ class World:
             self._soon(self._watch)
 
     # -- acts ------------------------------------------------------------------------
-    def _opening_at(self, actor: str, order: OrderDef, label: str) -> Callback:
+    def _opening_at(self, opening_def: InitialDef) -> Callback:
+        actor, order, label = opening_def.actor, opening_def.order, opening_def.id
+
         def opening(_: object) -> None:
-            self._start(self.actors[actor], Act(order), None, label, scripted=True)
+            self._start(self.actors[actor], Act(order), None, label, scripted=True,
+                        answer=opening_def.answer)
             self._work(-1)  # the act, if under way, keeps the crisis open itself
         return opening
 
@@ -270,7 +277,7 @@ class World:
 
     def _start(
         self, state: ActorState, act: Act, cause: Event | None, label: str,
-        scripted: bool = False,
+        scripted: bool = False, answer: bool = False,
     ) -> None:
         """Aim, load and warn; the act happens (``land``) after its lead and duration."""
         order, kind, me = act.order, act.order.kind, state.d.id
@@ -311,7 +318,7 @@ class World:
                 hostile=kind.hostile, kinetic=kind.kinetic,
                 homeland=bool(asset and asset.homeland and damage.hits),
                 cause=cause.id if cause else None, policy=label,
-                threat=act.enforces.label if act.enforces else "", scripted=scripted,
+                threat=act.enforces.label if act.enforces else "", scripted=scripted, answer=answer,
                 note=order.note,
             )
             self._settle(state, act, kept=True)

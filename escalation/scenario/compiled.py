@@ -137,6 +137,7 @@ class InitialDef:
     actor: str
     at_hours: float
     order: OrderDef
+    answer: bool = False  # counted as its actor's answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +149,7 @@ class PastDef:
     order: OrderDef
     deaths: int
     injuries: int
+    pending: bool  # reported to every actor at t = 0, to be answered
 
 
 @dataclass(frozen=True, slots=True)

@@ -263,7 +263,7 @@ class Compiler:
             where: Path = (*path, "history", index)
             self.refs.check_actor(self, past.actor, (*where, "actor"))
             history.append(PastDef(past.actor, -24.0 * past.days_ago, self.order(past, where),
-                                   past.deaths, past.injuries))
+                                   past.deaths, past.injuries, past.pending))
         return InitialStateDef(
             self.param((*path, "tension"), state.tension, 0.0),
             tuple((*pair.between, pair.rung) for pair in state.pairs), tuple(threats),
@@ -277,7 +277,8 @@ class Compiler:
         if event.at_hours > self.spec.horizon_days * 24:
             self.problem((*path, "at_hours"), "is after the horizon; raise horizon_days")
         order = self.order(event, path)
-        return InitialDef(event.id or f"opening_{index}", event.actor, event.at_hours, order)
+        return InitialDef(event.id or f"opening_{index}", event.actor, event.at_hours, order,
+                          event.answer)
 
     def _outcomes(self) -> tuple[OutcomeDef, ...]:
         names = summary_names(self.spec.actors)

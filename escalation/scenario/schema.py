@@ -195,6 +195,10 @@ class InitialEvent(Order):
     id: Identifier | None = None
     actor: str
     at_hours: float = Field(0.0, ge=0)
+    answer: bool = Field(
+        False, description="The opening answers an earlier act (one in initial_state.history): "
+        "it counts as its actor's answer (own.responses, responses.<actor>, kinetic_responses), "
+        "so that what follows an answer, a stand-down, can follow it.")
 
 
 class PairState(Model):
@@ -219,6 +223,9 @@ class PastEvent(Order):
     deaths: int = Field(0, ge=0)
     injuries: int = Field(0, ge=0)
     target: Target = None
+    pending: bool = Field(
+        False, description="Still being decided on at t = 0: every actor receives a report of "
+        "it then (after its perception delay), and its policies may answer it.")
 
 
 class InitialState(Model):
