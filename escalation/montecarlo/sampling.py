@@ -3,14 +3,16 @@
 Both start from the uniforms each run draws from its own parameter stream, so a run's draws
 never depend on which chunk or worker runs it. Latin hypercube sampling adds, per dimension, a
 permutation of the batch's N strata: u = (stratum + own uniform) / N, which puts exactly one
-run in each 1/N slice of every parameter's range. A *design* gives every run's uniforms
-explicitly (sensitivity analysis); the runs keep their own streams for everything else.
+run in each 1/N slice of every parameter's range. The permutation is a keyed bijection of
+0..N-1 (a Feistel network, ``_stratum``) computed for a chunk's runs alone, so a worker needs
+memory for its chunk, not for the batch: a billion-run hypercube costs what a small one does.
+A *design* gives every run's uniforms explicitly (sensitivity analysis); the runs keep their
+own streams for everything else.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -57,7 +59,8 @@ class SamplingPlan:
         own = sample_uniforms(scenario, run_seeds(seed, start, count))
         if self.method == "independent":
             return scenario.parameters.values_from_uniforms(own)
-        strata = _strata(seed, self.design_size, dims)[start:start + count]
+        strata = _stratum(np.arange(start, start + count, dtype=np.uint64), self.design_size,
+                          _keys(seed, dims))
         return scenario.parameters.values_from_uniforms((strata + own) / self.design_size)
 
     def _design_rows(self, start: int, count: int, dims: int) -> np.ndarray:
@@ -70,8 +73,49 @@ class SamplingPlan:
         return np.clip(rows, _EDGE, 1 - _EDGE)
 
 
-@lru_cache(maxsize=2)
-def _strata(seed: int, size: int, dims: int) -> np.ndarray:
-    """One permutation of 0..N-1 per dimension, fixed by the batch seed (cached per worker)."""
+ROUNDS = 6  # Feistel rounds: 4 already make a keyed permutation look random; 6 for margin
+_MASK64 = np.uint64(2**64 - 1)
+
+
+def _keys(seed: int, dims: int) -> np.ndarray:
+    """Round keys (dims x ROUNDS), fixed by the batch seed: one permutation per dimension."""
     generator = np.random.Generator(np.random.PCG64([seed, 0x1A7E5]))
-    return np.stack([generator.permutation(size) for _ in range(dims)], axis=1).astype(float)
+    return generator.integers(0, 2**64, size=(dims, ROUNDS), dtype=np.uint64, endpoint=False)
+
+
+def _stratum(runs: np.ndarray, size: int, keys: np.ndarray) -> np.ndarray:
+    """The stratum of each of ``runs`` in every dimension (len(runs) x dims, as floats): for
+    each dimension a bijection of 0..size-1, so every stratum holds exactly one run of the
+    batch. A Feistel network permutes the 2^(2h) >= size numbers of h-bit halves; a run it
+    maps past the batch is mapped again (cycle walking), which stays a bijection of 0..size-1
+    and takes fewer than four steps on average (the network's range is below 4 x size)."""
+    half = max(1, (max(size - 1, 1).bit_length() + 1) // 2)
+    out = np.empty((len(runs), len(keys)), dtype=float)
+    for dim, round_keys in enumerate(keys):
+        values = runs.copy()
+        outside = np.ones(len(values), dtype=bool)
+        while outside.any():
+            values[outside] = _feistel(values[outside], half, round_keys)
+            outside = values >= size
+        out[:, dim] = values
+    return out
+
+
+def _feistel(values: np.ndarray, half: int, keys: np.ndarray) -> np.ndarray:
+    """One pass of a balanced Feistel network on numbers of 2 x ``half`` bits: a bijection
+    of 0..4^half-1, whatever the round function (here a SplitMix64 finaliser of the right
+    half and the round's key)."""
+    mask = np.uint64((1 << half) - 1)
+    shift = np.uint64(half)
+    left, right = values >> shift, values & mask
+    for key in keys:
+        left, right = right, left ^ (_mix(right ^ key) & mask)
+    return (left << shift) | right
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser: every input bit flips about half of the output bits."""
+    with np.errstate(over="ignore"):
+        x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9) & _MASK64
+        x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB) & _MASK64
+        return x ^ (x >> np.uint64(31))
