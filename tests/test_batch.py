@@ -23,7 +23,10 @@ import dataclasses
 import json
 import math
 import multiprocessing
+import sys
 import threading
+import tracemalloc
+from collections.abc import Generator, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +38,15 @@ from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
 import escalation
+import escalation.montecarlo.batch as batch_module
 from escalation import Results, Scenario
-from escalation.montecarlo.backends import START_METHOD_VARIABLE, start_method
+from escalation.montecarlo.backends import START_METHOD_VARIABLE, Chunk, Job, start_method
 from escalation.montecarlo.batch import run_batch
-from escalation.montecarlo.chunk import RunFailed
+from escalation.montecarlo.chunk import ChunkResult, RunFailed
 from escalation.montecarlo.progress import progress_bar
+from escalation.montecarlo.sampling import SamplingPlan
 from escalation.montecarlo.stats import wilson
+from escalation.montecarlo.storage import BatchFolder
 from escalation.policies.base import Context, Response
 from escalation.policies.rule import RulePolicy
 from tests.toys import COIN_FLIPS, TRUE_PROBABILITIES, quick
@@ -164,14 +170,25 @@ def test_helpers_are_not_forked_beside_other_threads(monkeypatch: pytest.MonkeyP
         other.join()
 
 
-def test_the_progress_bar_starts_no_thread(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_progress_bar_starts_no_thread(capsys: pytest.CaptureFixture[str],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """tqdm's monitor thread would make every batch with a bar spawn its helpers."""
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # drawn as in a terminal
     before = threading.active_count()
     bar = progress_bar(100, 10, enabled=True)
     bar.update(40)
     bar.close()
     assert threading.active_count() == before
     assert "50/100" in capsys.readouterr().err
+
+
+def test_the_progress_bar_draws_nothing_when_standard_error_is_not_a_terminal(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Into a log file or a pipe, carriage-return frames are noise."""
+    bar = progress_bar(100, 0, enabled=True)
+    bar.update(50)
+    bar.close()
+    assert capsys.readouterr().err == ""
 
 
 def test_an_unknown_start_method_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -202,38 +219,83 @@ def test_each_row_is_the_run_simulate_gives(us_iran: Scenario) -> None:
 
 
 # -- resuming an interrupted batch -----------------------------------------------------------
+def interrupted(monkeypatch: pytest.MonkeyPatch, scenario: Scenario, runs: int, seed: int,
+                missing: set[int], **options: Any) -> None:
+    """What an interruption leaves in ``options['out']``: the manifest and every chunk but
+    those starting at ``missing`` (lost in flight), no final tables. The serial backend runs
+    the chunks for real, skips the missing ones, then Ctrl-C arrives."""
+    serial = batch_module.run_serial
+
+    def stopped(job: Job, chunks: Iterable[Chunk]) -> Generator[ChunkResult, None, None]:
+        yield from serial(job, [chunk for chunk in chunks if chunk[0] not in missing])
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(batch_module, "run_serial", stopped)
+        assert batch(scenario, runs, seed, backend="serial", **options).stopped_by == "interrupted"
+    assert not (Path(options["out"]) / "runs.parquet").exists()
+
+
 def test_resume_finishes_an_interrupted_batch_rerunning_only_missing_chunks(
-    us_iran: Scenario, tmp_path: Path
+    us_iran: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    full = batch(us_iran, 500, 21, backend="serial", chunk_size=100, keep_events=True,
+                 out=tmp_path / "whole")
+    expected_summary = json.loads((tmp_path / "whole" / "summary.json").read_text())
     out = tmp_path / "batch"
     options: dict[str, Any] = {"chunk_size": 100, "keep_events": True, "out": out}
-    full = batch(us_iran, 500, 21, backend="serial", **options)
-    expected_runs = pd.read_parquet(out / "runs.parquet")
-    expected_summary = json.loads((out / "summary.json").read_text())
-    # What an interruption leaves: some whole chunks and the manifest, no final tables.
-    for name in ("runs.parquet", "events.parquet", "summary.json", "scenario.yaml"):
-        (out / name).unlink()
+    interrupted(monkeypatch, us_iran, 500, 21, {100, 400}, **options)
     chunks = out / "chunks"
-    for start in (100, 400):
-        (chunks / f"runs-{start:09d}.parquet").unlink()
-        (chunks / f"events-{start:09d}.parquet").unlink()
     survivors = {p.name: p.stat() for p in chunks.glob("runs-*.parquet")}
     assert len(survivors) == 3
+    saved = []
+    save = BatchFolder.save
 
-    resumed = batch(us_iran, 500, 21, backend="processes", workers=2, resume=True, **options)
+    def spy(folder: BatchFolder, start: int, *tables: Any) -> None:
+        saved.append(start)
+        save(folder, start, *tables)
+
+    monkeypatch.setattr(BatchFolder, "save", spy)
+    resumed = batch(us_iran, 500, 21, backend="serial", resume=True, **options)
 
     assert resumed.stopped_by == "runs"
+    assert sorted(saved) == [100, 400], "only the missing chunks run again"
     assert resumed.runs.equals(full.runs)
     assert resumed.events is not None and full.events is not None
     assert resumed.events.equals(full.events)
-    assert pd.read_parquet(out / "runs.parquet").equals(expected_runs)
+    assert pd.read_parquet(out / "runs.parquet").equals(pd.read_parquet(tmp_path / "whole" / "runs.parquet"))
     assert json.loads((out / "summary.json").read_text()) == expected_summary
     assert (out / "scenario.yaml").read_bytes() == US_IRAN.read_bytes()
-    for name, before in survivors.items():  # kept as they were, not run again
-        after = (chunks / name).stat()
-        assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns), name
-    assert sorted(p.name for p in chunks.glob("runs-*.parquet")) == [
-        f"runs-{start:09d}.parquet" for start in range(0, 500, 100)]
+    assert not chunks.exists(), "a finished batch drops its chunks: its final files hold them"
+
+
+def test_a_finished_batch_keeps_no_chunks_and_resuming_it_runs_nothing(
+    coin_flips: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "batch"
+    first = batch(coin_flips, 300, 3, backend="serial", chunk_size=100, out=out)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "batch.json", "runs.parquet", "scenario.yaml", "summary.json"]
+
+    def no_runs(*_: Any) -> None:
+        raise AssertionError("a finished batch was run again")
+
+    monkeypatch.setattr(batch_module, "run_serial", no_runs)
+    again = batch(coin_flips, 300, 3, backend="serial", chunk_size=100, out=out, resume=True)
+    pd.testing.assert_frame_equal(again.runs, first.runs)
+    assert not (out / "chunks").exists()
+
+
+@pytest.mark.parametrize("made", [False, True], ids=["missing", "empty"])
+def test_resume_where_no_batch_was_started_is_refused(
+    coin_flips: Scenario, tmp_path: Path, made: bool
+) -> None:
+    out = tmp_path / "typo"
+    if made:
+        out.mkdir()
+    with pytest.raises(ValueError, match="drop --resume to start a new batch"):
+        batch(coin_flips, 300, 3, backend="serial", out=out, resume=True)
+    assert out.exists() == made, "a refused resume writes nothing"
 
 
 BASE = {"runs": 200, "seed": 3, "chunk_size": 100, "sample": "independent",
@@ -279,17 +341,14 @@ def test_reusing_a_batch_folder_without_resume_is_refused(coin_flips: Scenario, 
 
 
 def test_resume_on_another_backend_without_an_explicit_chunk_size(
-    coin_flips: Scenario, tmp_path: Path
+    coin_flips: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Backend and workers are not batch options, so the default chunk size (pinned in the
     folder's manifest) must not depend on them."""
+    first = batch(coin_flips, 4000, 3, backend="serial")
     out = tmp_path / "batch"
-    first = batch(coin_flips, 4000, 3, backend="serial", out=out)
-    for name in ("runs.parquet", "summary.json", "scenario.yaml"):
-        (out / name).unlink()
-    chunks = sorted((out / "chunks").glob("runs-*.parquet"))
-    assert len(chunks) > 1
-    chunks[-1].unlink()
+    interrupted(monkeypatch, coin_flips, 4000, 3, {3750}, out=out)
+    assert len(list((out / "chunks").glob("runs-*.parquet"))) > 1
     resumed = batch(coin_flips, 4000, 3, backend="processes", workers=2, out=out, resume=True)
     assert resumed.runs.equals(first.runs)
 
@@ -608,6 +667,22 @@ def test_independent_sampling_is_not_stratified(strata: Scenario) -> None:
     frame = batch(strata, 200, 1, backend="serial", chunk_size=60).runs
     for column, distribution in STRATA_PARAMETERS.items():
         assert not one_per_stratum(distribution.cdf(frame[column].to_numpy())), column
+
+
+def test_a_latin_hypercube_chunk_needs_no_memory_for_the_whole_batch(us_iran: Scenario) -> None:
+    """A chunk at the end of a 10^12-run hypercube costs what one of a small batch does: the
+    strata are computed for its runs alone (a permutation of the batch took 8 bytes per run
+    and parameter in every worker)."""
+    size, count = 10**12, 50
+    plan = SamplingPlan("lhs", size)
+    tracemalloc.start()
+    try:
+        values = plan.values(us_iran, 7, size - count, count)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert values is not None and len(values) == count
+    assert peak < 20 * 2**20
 
 
 @pytest.fixture(scope="module")

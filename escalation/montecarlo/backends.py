@@ -19,6 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Any
 
+from escalation.extras import require
 from escalation.montecarlo.chunk import ChunkResult, run_chunk
 from escalation.montecarlo.sampling import SamplingPlan
 from escalation.scenario.compiled import Scenario
@@ -175,8 +176,7 @@ def _reach(address: str, seconds: float) -> None:
     """Checks that something listens at a host:port address before Dask's client connects:
     a client that fails to connect leaves its event-loop thread running in this process
     (which would then spawn its local workers instead of forking them)."""
-    from distributed.comm.addressing import get_address_host_port
-
+    get_address_host_port = require("distributed.comm.addressing").get_address_host_port
     try:
         host, port = get_address_host_port(address)
     except ValueError:  # no host and port to try (inproc://, ucx://): the client will say
@@ -189,8 +189,7 @@ def _reach(address: str, seconds: float) -> None:
 
 def _client(scheduler: str | None, cluster: Any) -> Any:
     """A Dask client of the scheduler at ``scheduler``, or of the local ``cluster``."""
-    from dask.distributed import Client
-
+    Client = require("dask.distributed").Client
     if scheduler is None:
         return Client(cluster)
     seconds = connect_timeout()
@@ -201,17 +200,67 @@ def _client(scheduler: str | None, cluster: Any) -> Any:
         raise _unreachable(scheduler, seconds, error) from error
 
 
+class WorkersLost(RuntimeError):
+    """The Dask cluster lost the workers (or the scheduler) running the batch's chunks."""
+
+
+class WorkerVersionMismatch(RuntimeError):
+    """A Dask worker runs another version of escalation than the machine running the batch."""
+
+
+def _worker_version() -> str:
+    """Run on each Dask worker: the escalation version it imports."""
+    from escalation._version import __version__ as version
+
+    return version
+
+
+def check_worker_versions(client: Any, expected: str) -> None:
+    """Refuses a cluster whose workers run another escalation version than ``expected``:
+    results are identical on every backend only if every worker runs the same code, and a
+    worker that cannot import escalation at all would fail every task it is given."""
+    try:
+        found = client.run(_worker_version)
+    except (ImportError, AttributeError) as error:
+        raise WorkerVersionMismatch(
+            f"a Dask worker cannot run escalation ({error}): install escalation {expected} in "
+            "the environment of every `dask worker` (docs/dask.md)") from error
+    wrong = {worker: version for worker, version in found.items() if version != expected}
+    if wrong:
+        listed = ", ".join(f"{worker} has {version}" for worker, version in sorted(wrong.items()))
+        raise WorkerVersionMismatch(
+            f"Dask workers run another escalation version than this machine ({expected}): "
+            f"{listed}; install escalation {expected} on every worker (docs/dask.md)")
+
+
+def _chunk_of(future: Any) -> ChunkResult:
+    """A Dask task's chunk, or ``WorkersLost`` when the cluster cancelled it (every worker or
+    the scheduler gone) or killed the workers that ran it: the batch then keeps what finished
+    and says how to resume, as when local worker processes die."""
+    from concurrent.futures import CancelledError
+
+    killed = require("distributed").KilledWorker
+    try:
+        return future.result()
+    except (CancelledError, killed, OSError) as error:
+        raise WorkersLost(f"the Dask cluster lost the workers running the batch "
+                          f"({type(error).__name__}: {error})") from error
+
+
 def run_dask(job: Job, chunks: Iterable[Chunk], workers: int, scheduler: str | None
              ) -> Generator[ChunkResult, None, None]:
     """Chunks as Dask tasks: on the cluster at ``scheduler``, or on a local cluster started
-    (and stopped) here. The scenario is scattered to every worker once."""
-    from dask.distributed import LocalCluster, as_completed
+    (and stopped) here. The scenario is scattered to every worker once, after checking that
+    every worker runs this version of escalation."""
+    from escalation._version import __version__
 
-    cluster = None if scheduler else LocalCluster(
+    distributed = require("dask.distributed")
+    cluster = None if scheduler else distributed.LocalCluster(
         n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
     client = None
     try:
         client = _client(scheduler, cluster)
+        check_worker_versions(client, __version__)
         scenario = client.scatter(job.scenario, broadcast=True)
         queue = iter(chunks)
 
@@ -219,9 +268,9 @@ def run_dask(job: Job, chunks: Iterable[Chunk], workers: int, scheduler: str | N
             return client.submit(run_chunk, scenario, *job.args(chunk), pure=False)
 
         futures = [submit(chunk) for chunk in islice(queue, 2 * workers)]
-        running = as_completed(futures)
+        running = distributed.as_completed(futures)
         for future in running:
-            result = future.result()
+            result = _chunk_of(future)
             nxt = next(queue, None)
             if nxt is not None:
                 running.add(submit(nxt))

@@ -28,6 +28,7 @@ from escalation.montecarlo.backends import (
     Chunk,
     HelpersNeverStarted,
     Job,
+    WorkersLost,
     default_workers,
     run_dask,
     run_processes,
@@ -40,7 +41,7 @@ from escalation.montecarlo.results import Results
 from escalation.montecarlo.runtable import RunTable
 from escalation.montecarlo.sampling import SamplingPlan
 from escalation.montecarlo.stats import Z95, widest_half_width
-from escalation.montecarlo.storage import BatchFolder, content_hash, table_of
+from escalation.montecarlo.storage import MANIFEST, BatchFolder, content_hash, table_of
 from escalation.scenario.compiled import Scenario
 from escalation.scenario.loader import dump_scenario, is_variant, load_scenario_text
 from escalation.scenario.yamlsource import read_yaml_text
@@ -94,7 +95,7 @@ def run_batch(
     finished chunks fail, ``CollectionFailed`` says where they are kept for ``resume``.
     """
     _check(runs, seed, backend, until_ci, out, resume)
-    workers = 1 if backend == "serial" else (workers or default_workers())
+    workers = worker_count(backend, workers, scheduler)
     size = chunk_size or default_chunk_size(runs)
     _check_memory(scenario, runs, _runs_held(runs, until_ci, size, workers))
     plan = _plan(sample, runs, design)
@@ -105,6 +106,8 @@ def run_batch(
                 "runs": runs, "chunk_size": size, "sample": sample, "keep_events": keep_events,
                 "until_ci": until_ci, "version": __version__}
     folder = BatchFolder(out, manifest, resume) if out is not None else None
+    if folder is not None and folder.finished():  # resumed after it finished: nothing to run
+        return Results.load(folder.root, events=keep_events)
     chunks = plan_chunks(runs, size)
     finished = Finished(runs)
     counts = finished.counts
@@ -129,9 +132,10 @@ def run_batch(
         stopped_by = "interrupted"
     except HelpersNeverStarted as error:  # e.g. a script without `if __name__ == "__main__":`
         raise RuntimeError(str(error)) from error.__cause__
-    except BrokenProcessPool:  # a worker died after some chunks: keep what finished
-        warnings.warn("a worker process died: the batch kept the chunks that finished; finish it "
-                      "with resume=True (--resume)", RuntimeWarning, stacklevel=2)
+    except (BrokenProcessPool, WorkersLost) as error:  # after some chunks: keep what finished
+        lost = str(error) if isinstance(error, WorkersLost) else "a worker process died"
+        warnings.warn(f"{lost}: the batch kept the chunks that finished; finish it with "
+                      "resume=True (--resume)", RuntimeWarning, stacklevel=2)
         stopped_by = "interrupted"
     finally:
         stream.close()
@@ -186,9 +190,42 @@ def _check(runs: int, seed: int, backend: str, until_ci: float | None,
         raise ValueError(f"unknown backend '{backend}'; use one of {', '.join(BACKENDS)}")
     if until_ci is not None and not 0 < until_ci < 0.5:
         raise ValueError(f"until_ci is a half-width between 0 and 0.5, got {until_ci}")
-    if resume and out is None:
+    if resume:
+        _check_resumable(out)
+
+
+def _check_resumable(out: str | os.PathLike[str] | None) -> None:
+    """Refuses to resume where no batch was started: a mistyped folder would otherwise start
+    a new batch of a million runs without a word."""
+    if out is None:
         raise ValueError("resume=True (--resume) finishes a batch in the folder it was written "
                          "to: give that folder as out (--out DIR)")
+    if not (Path(out) / MANIFEST).is_file():
+        what = "holds no batch" if Path(out).is_dir() else "does not exist"
+        raise ValueError(f"--resume (resume=True): {out} {what}, so there is nothing to finish; "
+                         "check the folder's name, or drop --resume to start a new batch there")
+
+
+WORKERS_PER_CORE = 2  # more local workers than this per core only adds start-up and memory
+
+
+def worker_count(backend: str, workers: int | None, scheduler: str | None) -> int:
+    """How many workers run the chunks: one when serial, all cores by default, and at most
+    twice the cores on this machine (with a warning): runs are pure computation, so more
+    processes than cores only cost memory and start-up. A remote Dask cluster is not capped:
+    ``workers`` is then how many chunks to keep queued for its workers."""
+    if backend == "serial":
+        return 1
+    cores = default_workers()
+    if workers is None:
+        return cores
+    ceiling = WORKERS_PER_CORE * cores
+    if scheduler is None and workers > ceiling:
+        warnings.warn(f"{workers} workers on {cores} cores would only add start-up time and "
+                      f"memory: using {ceiling} ({WORKERS_PER_CORE} per core)", RuntimeWarning,
+                      stacklevel=3)
+        return ceiling
+    return workers
 
 
 BYTES_PER_VALUE = 8  # a run's value in one column at most: numbers; text is held as codes

@@ -3,6 +3,7 @@ Jupyter (``tqdm.auto`` picks the widget there)."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from tqdm.auto import tqdm
@@ -17,6 +18,14 @@ class _Bar(tqdm):
 
 
 def progress_bar(total: int, initial: int, enabled: bool) -> Any:
-    """A bar over ``total`` runs, ``initial`` of them already done (a resumed batch)."""
-    return _Bar(total=total, initial=initial, unit="run", disable=not enabled, smoothing=0.1,
-                dynamic_ncols=True)
+    """A bar over ``total`` runs, ``initial`` of them already done (a resumed batch). It is
+    drawn only where someone watches it: a terminal, or Jupyter (a widget, or text that the
+    notebook redraws); into a log file or a pipe its carriage-return frames would be noise."""
+    return _Bar(total=total, initial=initial, unit="run", smoothing=0.1, dynamic_ncols=True,
+                disable=not (enabled and watched()))
+
+
+def watched() -> bool:
+    """Whether standard error is a terminal, or this process is a Jupyter kernel."""
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(isatty and isatty()) or "ipykernel" in sys.modules

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -92,12 +93,24 @@ def unusable_folder(path: str | os.PathLike[str]) -> str | None:
     path = Path(path)
     for place in (path, *path.parents):
         if place.is_dir():
-            return None
+            return _unwritable(path, place)
         if place.exists():
             where = "is a file" if place == path else f"lies under {place}, which is a file"
             return (f"{path} {where}: choose a folder to write into (--out DIR); a missing "
                     "one is created")
     return None
+
+
+def _unwritable(path: Path, folder: Path) -> str | None:
+    """Why nothing can be written into ``folder`` (``path`` itself, or the folder ``path``
+    would be created in), or None. ``os.access`` answers for this user, so a read-only
+    folder is caught before the work; an immutable one that it misses fails at the first
+    write, which the command reports as cleanly."""
+    if os.access(folder, os.W_OK | os.X_OK):
+        return None
+    where = "is read-only" if folder == path else f"cannot be created: {folder} is read-only"
+    return (f"{path} {where} (for this user): choose a folder you can write to (--out DIR), "
+            f"or make it writable (chmod u+w {folder})")
 
 
 def content_hash(data: bytes) -> str:
@@ -123,7 +136,8 @@ class BatchFolder:
                 raise BatchFolderError(
                     f"{self.root} holds a different batch (differs in {', '.join(mismatched)}); "
                     "resume with the same scenario and options, or choose another --out")
-        self.chunks.mkdir(parents=True, exist_ok=True)
+        if not self.finished():  # a finished batch has no chunks left, nor needs them
+            self.chunks.mkdir(parents=True, exist_ok=True)
         _atomic_write(existing, json.dumps(manifest, indent=2, sort_keys=True).encode())
 
     def done(self) -> set[int]:
@@ -145,14 +159,32 @@ class BatchFolder:
         pq.write_table(table, temporary)
         os.replace(temporary, self.chunks / name)
 
+    def finished(self) -> bool:
+        """Whether the batch's final files are all written (summary.json is written last)."""
+        return all((self.root / name).is_file() for name in FINAL)
+
     def finish(self, runs: pd.DataFrame, events: pd.DataFrame | None, summary: dict[str, Any],
                scenario_file: bytes) -> None:
-        runs.to_parquet(self.root / "runs.parquet", index=False)
+        """Writes the final tables, then drops the chunk files, which they now hold: a
+        finished batch keeps one copy of its runs. Each file is written under a temporary
+        name first, and the chunks go only once summary.json is in place, so an interruption
+        here leaves either the chunks or the final files for ``--resume``."""
+        _atomic_parquet(self.root / "runs.parquet", runs)
         if events is not None:
-            events.to_parquet(self.root / "events.parquet", index=False)
+            _atomic_parquet(self.root / "events.parquet", events)
         _atomic_write(self.root / "scenario.yaml", scenario_file)
         _atomic_write(self.root / "summary.json",
                       json.dumps(summary, indent=2, sort_keys=True, default=float).encode())
+        shutil.rmtree(self.chunks, ignore_errors=True)
+
+
+FINAL = ("runs.parquet", "scenario.yaml", "summary.json")  # what a finished batch folder holds
+
+
+def _atomic_parquet(path: Path, frame: pd.DataFrame) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    frame.to_parquet(temporary, index=False)
+    os.replace(temporary, path)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
