@@ -4,6 +4,11 @@
 at once and exactly; ``quick`` expands it.
 """
 
+from __future__ import annotations
+
+import escalation
+from escalation import Scenario
+
 QUICK = "deliberation_hours: 1\n    perception: {delay_hours: 0, noise: 0}"
 
 # A criticises B. B answers with sanctions with a per-run probability p ~ uniform(0.2, 0.4),
@@ -42,3 +47,29 @@ TRUE_PROBABILITIES = {"both": 0.3 * 0.6, "b_only": 0.3 * 0.4, "none": 0.7}
 def quick(text: str) -> str:
     """The scenario text with every ``QUICK`` placeholder expanded."""
     return text.replace("QUICK", QUICK)
+
+
+# -- scenarios built from plain data --------------------------------------------------------
+# An actor that hears at once and exactly and decides within the hour, as QUICK above.
+PROMPT: dict[str, object] = {"deliberation_hours": 1, "perception": {"delay_hours": 0, "noise": 0}}
+CATCH_ALL = [{"id": "any", "when": "true"}]
+
+
+def prompt(**fields: object) -> dict[str, object]:
+    """A ``PROMPT`` actor with ``fields`` added or replaced."""
+    return {**PROMPT, **fields}
+
+
+def opening(actor: str, action: str, target: object, at: float = 0.0,
+            **fields: object) -> dict[str, object]:
+    """An initial event: ``actor`` does ``action`` to ``target`` at hour ``at``."""
+    return {"actor": actor, "action": action, "target": target, "at_hours": at, **fields}
+
+
+def crisis(actors: dict[str, object], **sections: object) -> Scenario:
+    """A scenario of ``actors`` and the other ``sections`` given: ten days at most, quiet
+    after three, and (unless ``outcomes`` is given) one catch-all outcome, so that no
+    standard terminal class ends a run early."""
+    data = {"name": "toy", "horizon_days": 10, "quiet_days": 3, "actors": actors,
+            "outcomes": CATCH_ALL, **sections}
+    return escalation.scenario_from_dict(data)

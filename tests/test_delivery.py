@@ -1,0 +1,105 @@
+"""How an actor decides (docs/scenario-format.md 2.5.1): an idle actor that hears news waits
+its deliberation time (its follow-up time when that news is of its own act), and then
+deliberates on everything that reached it meanwhile, asking its policies in order until one
+stops. Statements are instantaneous, so an answer's time is the moment of the decision."""
+
+from __future__ import annotations
+
+import pytest
+
+import escalation
+from escalation import Event, RunRecord
+from tests.toys import crisis, opening, prompt
+
+
+def says(note: str, when: str, stop: bool = True) -> dict[str, object]:
+    """A rule: when ``when`` holds, make a public statement noted ``note``."""
+    return {"id": note, "when": when, "stop": stop,
+            "do": {"action": "statement", "target": None, "note": note}}
+
+
+def statements(record: RunRecord, actor: str) -> list[Event]:
+    return [e for e in record.events if e.actor == actor and e.kind == "statement"]
+
+
+def test_news_of_its_own_act_waits_the_follow_up_time_other_news_the_deliberation() -> None:
+    scenario = crisis(
+        {"a": prompt(deliberation_hours=30, follow_up_hours=5,
+                     policies=[says("own", "perceived.by_me and perceived.kind == 'criticize'")]),
+         "b": prompt(deliberation_hours=7,
+                     policies=[says("answer", "perceived.kind == 'criticize'")])},
+        initial_events=[opening("a", "criticize", "b")],
+    )
+    record = escalation.simulate(scenario)
+    assert [(e.note, e.time) for e in statements(record, "a")] == [("own", 5.0)]
+    assert [(e.note, e.time) for e in statements(record, "b")] == [("answer", 7.0)]
+
+
+def test_the_follow_up_time_is_chosen_by_the_news_that_starts_the_deliberation() -> None:
+    """a hears b's act first, then its own: it waits its deliberation time, and then
+    deliberates on both."""
+    scenario = crisis(
+        {"a": prompt(deliberation_hours=30, follow_up_hours=5,
+                     policies=[says("own", "perceived.by_me and perceived.kind == 'criticize'"),
+                               says("other", "not perceived.by_me")]),
+         "b": prompt()},
+        initial_events=[opening("b", "criticize", "a"), opening("a", "criticize", "b", at=1)],
+    )
+    record = escalation.simulate(scenario)
+    assert [(e.note, e.time) for e in statements(record, "a")] == [("other", 30.0), ("own", 30.0)]
+
+
+def test_without_a_follow_up_time_news_of_its_own_act_waits_the_deliberation() -> None:
+    own = says("own", "perceived.by_me and perceived.kind == 'criticize'")
+    scenario = crisis({"a": prompt(deliberation_hours=9, policies=[own]),
+                       "b": prompt()},
+                      initial_events=[opening("a", "criticize", "b")])
+    assert [e.time for e in statements(escalation.simulate(scenario), "a")] == [9.0]
+
+
+def test_news_arriving_while_deliberating_joins_the_deliberation() -> None:
+    """Reports at hours 0 and 4 are decided on together at 10; one at 30 starts another
+    deliberation, decided at 40."""
+    scenario = crisis(
+        {"a": prompt(), "b": prompt(deliberation_hours=10, follow_up_hours=1,
+                                    policies=[says("answer", "perceived.actor == 'a'")])},
+        initial_events=[opening("a", "criticize", "b", at=t) for t in (0, 4, 30)],
+    )
+    record = escalation.simulate(scenario)
+    criticisms = [e.id for e in record.events if e.kind == "criticize"]
+    assert [(e.time, e.cause) for e in statements(record, "b")] == [
+        (10.0, criticisms[0]), (10.0, criticisms[1]), (40.0, criticisms[2])]
+
+
+@pytest.mark.parametrize(("first_stops", "notes"), [(False, ["first", "second"]), (True, ["first"])])
+def test_policies_are_asked_in_order_until_one_stops(first_stops: bool, notes: list[str]) -> None:
+    rules = [says("first", "perceived.actor == 'a'", stop=first_stops),
+             says("second", "perceived.actor == 'a'"), says("third", "perceived.actor == 'a'")]
+    scenario = crisis({"a": prompt(), "b": prompt(policies=rules)},
+                      initial_events=[opening("a", "criticize", "b")])
+    record = escalation.simulate(scenario)
+    answers = statements(record, "b")
+    assert [e.note for e in answers] == notes
+    assert [e.policy for e in answers] == [f"b.{note}" for note in notes]
+    assert {e.cause for e in answers} == {record.events[0].id}
+
+
+def test_a_policy_that_does_not_apply_lets_the_next_one_answer() -> None:
+    rules = [says("never", "perceived.actor == 'nobody'"), says("next", "perceived.actor == 'a'")]
+    scenario = crisis({"a": prompt(), "b": prompt(policies=rules)},
+                      initial_events=[opening("a", "criticize", "b")])
+    assert [e.note for e in statements(escalation.simulate(scenario), "b")] == ["next"]
+
+
+def test_a_deliberation_time_is_drawn_for_each_deliberation() -> None:
+    scenario = crisis(
+        {"a": prompt(), "b": prompt(deliberation_hours={"dist": "uniform", "low": 2, "high": 6},
+                                    policies=[says("answer", "perceived.actor == 'a'")])},
+        initial_events=[opening("a", "criticize", "b", at=100 * i) for i in range(20)],
+        horizon_days=100,
+    )
+    record = escalation.simulate(scenario)
+    waits = [e.time - record.events[e.cause].time for e in statements(record, "b")
+             if e.cause is not None]
+    assert len(waits) == 20 and all(2 <= w <= 6 for w in waits)
+    assert len(set(waits)) == 20
