@@ -8,6 +8,8 @@
 - The tree's rules, shares, Wilson intervals and coverage on tiny tables; the default outcome.
 - The PRIM figure draws the trajectory, the chosen box and its ranges, and writes to PNG; a real
   batch of the seed scenario goes through both methods.
+- A box is weak (lift under 1.2, or a density interval reaching the base rate) on runs where
+  the outcome does not depend on the parameters, for several draws; a real box is not.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from matplotlib.lines import Line2D
 import escalation
 from escalation.analysis.discovery import (
     BOX_COLUMNS,
+    MIN_LIFT,
     RULE_COLUMNS,
     decision_tree,
     prim,
@@ -260,3 +263,34 @@ def test_discovery_on_a_real_batch() -> None:
     assert rules["runs"].sum() == 300 and len(rules) <= 8
     assert rules["hits"].sum() == (results.runs["outcome"] == "war").sum()
     prim_chart(result)
+
+
+# -- weak boxes ------------------------------------------------------------------------------
+def test_a_box_found_in_noise_is_weak_and_says_so() -> None:
+    """War at 10% whatever the parameters: any box PRIM picks is noise, whatever the draw."""
+    for seed in range(5):
+        rng = np.random.default_rng(seed)
+        results = table_results({"a": rng.random(3000), "b": rng.random(3000)},
+                                rng.random(3000) < 0.1)
+        result = prim(results)
+        assert result.weak, (seed, result.lift)
+        assert "weak box" in result.headline()
+        assert "a weak box" in prim_chart(result)._suptitle.get_text()  # type: ignore[union-attr]
+
+
+def test_a_real_box_is_not_weak_and_its_lift_is_density_over_base_rate(synthetic: Results) -> None:
+    result = prim(synthetic)
+    base = float((synthetic.runs["outcome"] == "war").mean())
+    assert result.base_rate == pytest.approx(base)
+    assert result.lift == pytest.approx(result.density / base)
+    assert not result.weak and result.lift > 2
+    assert "weak" not in result.headline() and f"lift {result.lift:.2f}" in result.headline()
+
+
+def test_weak_means_lift_under_the_threshold_or_an_interval_reaching_the_base_rate() -> None:
+    # War at 10%; a > 0.5 raises it to 11.5% (lift 1.15 < 1.2): weak, however many runs show it.
+    rng = np.random.default_rng(7)
+    a = rng.random(20000)
+    war = rng.random(20000) < np.where(a > 0.5, 0.115, 0.085)
+    result = prim(table_results({"a": a, "b": rng.random(20000)}, war))
+    assert result.lift < MIN_LIFT and result.weak

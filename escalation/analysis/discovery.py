@@ -18,6 +18,7 @@ from escalation.montecarlo.results import Results
 from escalation.montecarlo.stats import wilson
 
 DEFAULT_OUTCOME = "war"
+MIN_LIFT = 1.2  # a box less than 20% denser than all runs is weak, whatever its interval
 LOW, HIGH = 0, 1
 BOX_COLUMNS = ("parameter", "low", "high", "original_low", "original_high")
 
@@ -65,6 +66,7 @@ class PrimResult:
     bounds: np.ndarray  # steps x parameters x (low, high)
     trajectory: pd.DataFrame
     step: int
+    outcomes: tuple[str, ...] = ()
 
     @property
     def box(self) -> pd.DataFrame:
@@ -77,6 +79,41 @@ class PrimResult:
     @property
     def density(self) -> float:
         return float(self.trajectory["density"].to_numpy()[self.step])
+
+    @property
+    def base_rate(self) -> float:
+        """The outcome's share of all runs: what a box must beat to mean anything."""
+        return float(self.trajectory["density"].to_numpy()[0])
+
+    @property
+    def lift(self) -> float:
+        """The chosen box's density over the base rate (1: no better than all runs)."""
+        return self.density / self.base_rate if self.base_rate > 0 else float("nan")
+
+    @property
+    def weak(self) -> bool:
+        """Whether the chosen box is no finding: its lift is under ``MIN_LIFT``, or its
+        density's 95% Wilson interval reaches down to the base rate. The interval is
+        optimistic (the box was chosen on the same runs), so a box flagged weak is surely
+        weak, and one not flagged deserves a look on another batch."""
+        low = float(self.trajectory["density_low"].to_numpy()[self.step])
+        return bool(not self.lift >= MIN_LIFT or low <= self.base_rate)
+
+    def headline(self) -> str:
+        """One line on the chosen box: coverage, density against the base rate, lift, and
+        whether it is weak, so that a box no denser than all runs is never read as a
+        finding."""
+        low = float(self.trajectory["density_low"].to_numpy()[self.step])
+        high = float(self.trajectory["density_high"].to_numpy()[self.step])
+        line = (f"PRIM box for '{self.outcome}': coverage {self.coverage:.1%} of its runs, density "
+                f"{self.density:.1%} [{low:.1%}, {high:.1%}] inside against {self.base_rate:.1%} "
+                f"in all runs, lift {self.lift:.2f} (step {self.step} of "
+                f"{len(self.trajectory) - 1})")
+        if self.weak:
+            line += (f"\nweak box: lift under {MIN_LIFT} or a density interval reaching the base "
+                     "rate; no combination of these assumptions clearly concentrates "
+                     f"'{self.outcome}', chance within runs decides more")
+        return line
 
     def box_at(self, step: int) -> pd.DataFrame:
         bounds = self.bounds[step]
@@ -120,7 +157,8 @@ def prim(results: Results, outcome: str | None = None, peel_alpha: float = 0.05,
     trajectory = _trajectory(x, hits, stacked, ranges, list(frame.columns))
     return PrimResult(scenario=results.scenario, outcome=name, runs=len(x), hits=int(hits.sum()),
                       parameters=tuple(frame.columns), ranges=ranges, bounds=stacked,
-                      trajectory=trajectory, step=_choose(trajectory, min_coverage))
+                      trajectory=trajectory, step=_choose(trajectory, min_coverage),
+                      outcomes=tuple(results.outcome_ids))
 
 
 def _best_peel(box: np.ndarray, box_hits: np.ndarray, alpha: float, least: float
