@@ -16,9 +16,12 @@ from matplotlib.ticker import PercentFormatter
 
 from escalation.analysis.compare import Comparison
 from escalation.analysis.sensitivity import Sensitivity
-from escalation.plotting.outcomes import SIZE, colour
+from escalation.plotting.outcomes import SIZE
+from escalation.plotting.palette import INTERVAL_ALPHA, NEUTRAL, NEUTRAL_LIGHT, colours_for
 
 TOP = 15  # parameters shown in a tornado
+SWING_OFFSET = 0.2  # a swing row's two bars: centres this far from the row's line ...
+SWING_HEIGHT = 0.38  # ... and this tall, so they never overlap
 
 
 def comparison_chart(comparison: Comparison, label: str = "variant") -> Figure:
@@ -57,12 +60,15 @@ def sweep_chart(table: pd.DataFrame, axes_paths: Sequence[str], outcome: str | N
 def _sweep_lines(table: pd.DataFrame, path: str) -> Figure:
     figure = Figure(figsize=SIZE, layout="constrained")
     axes = figure.add_subplot()
-    for index, (outcome, rows) in enumerate(table.groupby("outcome", sort=False, observed=True)):
+    names = [str(name) for name in dict.fromkeys(table["outcome"])]  # the scenario's order
+    colours = colours_for(names, names)
+    for outcome, rows in table.groupby("outcome", sort=False, observed=True):
         rows = rows.sort_values(path)
         x = rows[path].to_numpy(dtype=float)
-        axes.fill_between(x, rows["ci_low"], rows["ci_high"], color=colour(index), alpha=0.25,
-                          linewidth=0)
-        axes.plot(x, rows["probability"], marker="o", color=colour(index), label=str(outcome))
+        axes.fill_between(x, rows["ci_low"], rows["ci_high"], color=colours[str(outcome)],
+                          alpha=INTERVAL_ALPHA, linewidth=0)
+        axes.plot(x, rows["probability"], marker="o", color=colours[str(outcome)],
+                  label=str(outcome))
     axes.set_xlabel(path)
     axes.set_ylabel("probability (95% interval)")
     axes.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -103,50 +109,62 @@ def _short(value: object) -> str:
 
 def tornado_chart(sensitivity: Sensitivity) -> Figure:
     """Parameters ranked by total-order Sobol' index (or Morris mu*), with 95% intervals;
-    first-order indices drawn inside the Sobol' bars."""
+    beside each ST bar its first-order S1 with its own interval. A parameter whose index
+    cannot be told from zero (its interval includes 0) is marked '(≈ 0)' in its label."""
     table = sensitivity.indices.head(TOP)
-    figure = Figure(figsize=(SIZE[0] + 2, SIZE[1]), layout="constrained")
+    figure = Figure(figsize=(SIZE[0] + 2, SIZE[1] + 0.6), layout="constrained")
     axes = figure.add_subplot()
     y = np.arange(len(table))
     if sensitivity.method == "sobol":
-        axes.barh(y, table["ST"], xerr=table["ST_conf"], color="tab:red", alpha=0.45, capsize=3,
-                  label="total order ST (with interactions)")
-        axes.barh(y, table["S1"].clip(lower=0), height=0.4, color="tab:red",
-                  label="first order S1 (alone)")
+        axes.barh(y - 0.2, table["ST"], height=0.38, xerr=table["ST_conf"], color=NEUTRAL_LIGHT,
+                  capsize=3, label="total order ST (with interactions), 95% interval")
+        axes.barh(y + 0.2, table["S1"], height=0.38, xerr=table["S1_conf"], color=NEUTRAL,
+                  capsize=3, label="first order S1 (alone), 95% interval")
         axes.set_xlabel(f"Sobol' index of P({sensitivity.outcome}) (share of its variance)")
     else:
-        axes.barh(y, table["mu_star"], xerr=table["mu_star_conf"], color="tab:red", alpha=0.6,
-                  capsize=3, label="mu* (mean absolute effect)")
+        axes.barh(y, table["mu_star"], xerr=table["mu_star_conf"], color=NEUTRAL_LIGHT,
+                  capsize=3, label="mu* (mean absolute effect), 95% interval")
         axes.set_xlabel(f"Morris mu*: mean absolute change in P({sensitivity.outcome}) "
                         "over a parameter's range")
-    axes.set_yticks(y, [str(name) for name in table.index], fontsize="small")
+    axes.axvline(0, color="black", linewidth=0.8)
+    zero = sensitivity.indistinguishable()
+    axes.set_yticks(y, [f"{name} (≈ 0)" if name in zero else str(name) for name in table.index],
+                    fontsize="small")
     axes.invert_yaxis()
-    axes.legend(loc="lower right", fontsize="small")
+    figure.legend(loc="outside lower center", ncols=2, fontsize="small", frameon=False)
     axes.set_title(f"what moves P({sensitivity.outcome}) (base {sensitivity.base_probability:.1%})\n"
                    f"{sensitivity.method}, {sensitivity.runs:,} runs, chance shared within each "
-                   "base sample")
+                   f"base sample; (≈ 0): interval includes 0")
     return figure
 
 
 def swing_chart(swings: pd.DataFrame, outcome: str) -> Figure:
     """Classic tornado from one batch: P(outcome) among the runs in the lowest and in the
-    highest fifth of each parameter, as bars from the overall probability, with intervals."""
+    highest fifth of each parameter, as bars from the overall probability, with intervals.
+
+    Each row's two bars sit side by side (lowest fifth above, highest below), each with its
+    own error bar: drawn on one line, two bars on the same side of the base would hide each
+    other, and their intervals would merge into one."""
     table = swings.head(TOP)
-    figure = Figure(figsize=(SIZE[0] + 2, SIZE[1]), layout="constrained")
+    figure = Figure(figsize=(SIZE[0] + 2, SIZE[1] + 0.6), layout="constrained")
     axes = figure.add_subplot()
     base = float(table["base"].iloc[0]) if len(table) else 0.0
     y = np.arange(len(table))
-    for column, shade, label in (("p_low", "tab:blue", "lowest fifth"),
-                                 ("p_high", "tab:red", "highest fifth")):
+    for column, offset, shade, label in (("p_low", -SWING_OFFSET, NEUTRAL_LIGHT, "lowest fifth"),
+                                         ("p_high", SWING_OFFSET, NEUTRAL, "highest fifth")):
         error = np.vstack([table[column] - table[f"{column}_ci_low"],
                            table[f"{column}_ci_high"] - table[column]])
-        axes.barh(y, table[column] - base, left=base, color=shade, alpha=0.6, label=label)
-        axes.errorbar(table[column], y, xerr=error, fmt="none", ecolor="0.3", capsize=2)
+        bars = axes.barh(y + offset, table[column] - base, left=base, height=SWING_HEIGHT,
+                         color=shade, label=f"{label} (95% Wilson interval)")
+        for row, bar in enumerate(bars):
+            bar.set_gid(f"bar-{column}-{row}")
+        axes.errorbar(table[column], y + offset, xerr=error, fmt="none", ecolor="black",
+                      capsize=2, elinewidth=0.9, gid=f"errors-{column}")
     axes.axvline(base, color="black", linewidth=0.8)
     axes.set_yticks(y, [str(name) for name in table.index], fontsize="small")
     axes.invert_yaxis()
     axes.xaxis.set_major_formatter(PercentFormatter(1.0))
     axes.set_xlabel(f"P({outcome}) among runs with the parameter in its lowest / highest fifth")
     axes.set_title(f"one assumption at a time: P({outcome}) = {base:.1%} overall")
-    axes.legend(loc="lower right", fontsize="small")
+    figure.legend(loc="outside lower center", ncols=2, fontsize="small", frameon=False)
     return figure

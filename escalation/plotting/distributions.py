@@ -9,7 +9,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from escalation.montecarlo.results import Results
-from escalation.plotting.outcomes import MAX_POINTS, colour, new_axes, no_data, outcome_colours
+from escalation.plotting.outcomes import MAX_POINTS, new_axes, no_data
+from escalation.plotting.palette import NEUTRAL, actor_colours, outcome_colours
+
+HEADROOM = 1.06  # top of a 0-100% axis: a curve at 100% stays off the frame
 
 
 def ecdf(values: np.ndarray | pd.Series, complementary: bool = False, limit: int = MAX_POINTS
@@ -60,8 +63,9 @@ def deaths_chart(results: Results) -> Figure:
     figure, axes = new_axes(results, "deaths by side")
     done = results.completed
     columns = [c for c in done.columns if c.startswith("deaths.")]
+    colours = actor_colours(results)
     drawn = 0
-    for i, column in enumerate(columns):
+    for column in columns:
         deaths = done[column].to_numpy(dtype=float)
         if not np.nanmax(deaths, initial=0.0) > 0:
             continue
@@ -69,7 +73,7 @@ def deaths_chart(results: Results) -> Figure:
         median, high = np.nanpercentile(deaths, [50, 95])
         if x[0] > 0:  # every run has more than x deaths below the fewest
             x, y = np.r_[0.0, x], np.r_[1.0, y]
-        axes.plot(x, y, drawstyle="steps-post", color=colour(i), linewidth=1.8,
+        axes.plot(x, y, drawstyle="steps-post", color=colours[column[7:]], linewidth=1.8,
                   gid=f"deaths-{column[7:]}",
                   label=f"{column[7:]} (median {median:,.0f}, 95th pct {high:,.0f}, "
                         f"max {np.nanmax(deaths):,.0f})")
@@ -87,8 +91,10 @@ def deaths_chart(results: Results) -> Figure:
 
 
 def share_axes(axes: Axes, xlabel: str, ylabel: str) -> None:
-    """The frame of a share-of-runs chart: 0 to 100% with a little headroom, labels, grid."""
-    axes.set_ylim(0, 1.02)
+    """The frame of a share-of-runs chart: 0 to 100% with headroom (a curve at 100% would
+    otherwise lie on the frame and vanish), labels, grid."""
+    axes.set_ylim(0, HEADROOM)
+    axes.set_yticks(np.linspace(0, 1, 6))
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
     axes.yaxis.set_major_formatter(PercentFormatter(xmax=1))
@@ -98,7 +104,7 @@ def share_axes(axes: Axes, xlabel: str, ylabel: str) -> None:
 def exchanges_chart(results: Results) -> Figure:
     """How many kinetic acts (strikes, attacks, killings) a run has: the share of runs with
     each count, stacked by outcome class, so it shows which outcomes the long exchanges end in."""
-    figure, axes = new_axes(results, "kinetic exchanges per run")
+    figure, axes = new_axes(results, "kinetic acts per run (strikes, attacks, killings)")
     done = results.completed
     if done.empty or "kinetic_acts" not in done.columns:
         no_data(axes, "no completed runs")
@@ -113,7 +119,9 @@ def exchanges_chart(results: Results) -> Figure:
             axes.bar(x, share, bottom=bottom, color=shade, label=name, gid=f"exchanges-{name}")
             bottom += share
     mean = counts.mean()
-    axes.axvline(mean, color="0.3", linestyle="--", linewidth=1, label=f"mean {mean:.1f}")
+    axes.axvline(mean, color=NEUTRAL, linestyle="--", linewidth=1, label=f"mean {mean:.1f}")
+    axes.set_ylim(0, float(bottom.max()) * 1.12)  # the tallest bar ends below the frame
+    axes.set_xlim(-0.7, x.size - 0.3)
     axes.set_xlabel("kinetic acts in a run (the scripted opening included)")
     axes.set_ylabel("share of runs")
     axes.yaxis.set_major_formatter(PercentFormatter(xmax=1))

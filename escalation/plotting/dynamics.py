@@ -7,9 +7,10 @@ Wilson for shares of runs, Greenwood (log(-log)) for Kaplan–Meier curves.
 
 from __future__ import annotations
 
+from itertools import cycle
+
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
@@ -19,12 +20,17 @@ from escalation.analysis.survival import first_passage, time_to_outcome
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.stats import wilson
 from escalation.plotting.distributions import share_axes
-from escalation.plotting.outcomes import SIZE, batch_line, new_axes, no_data, outcome_colours
+from escalation.plotting.outcomes import SIZE, batch_line, new_axes, no_data
+from escalation.plotting.palette import INTERVAL_ALPHA, NEUTRAL, outcome_colours, rung_colours
 from escalation.scenario.compiled import Scenario
 
 FAN_SIZE = (8.0, 6.0)  # inches: the fan over the share still running
-FAN_COLOUR = "tab:blue"
+FAN_COLOUR = NEUTRAL  # a fan shows all runs: no outcome's, no actor's colour
+LINE_STYLES = ("-", "--", "-.", ":")  # rungs: grey shades and dashes, in order
+MARGIN = 0.03  # of the horizon, right of it: a jump on the last day stays inside the frame
 DAYS = "days since the start of the crisis"
+KM_LEGEND = ("by the last day [95% Kaplan–Meier interval, Greenwood log(−log); the outcome "
+             "table's Wilson interval may differ in the last digit]")
 
 
 def rung_fan_chart(results: Results, scenario: Scenario | None = None) -> Figure:
@@ -80,12 +86,12 @@ def first_passage_chart(results: Results, scenario: Scenario | None = None) -> F
     first = rung_days(results)
     horizon = _horizon(results)
     groups = _same_day_groups(first)
-    palette = colormaps["viridis"].resampled(max(2, first.shape[1]))
-    for low, high in groups:
+    shades = rung_colours(len(groups))  # the drawn curves' greys span light to black
+    for (low, high), shade, style in zip(groups, shades, cycle(LINE_STYLES), strict=False):
         name = f" {scenario.ladder.rungs[high]}" if scenario is not None else ""
         label = f"≥ rung {high}{name}" + (f" (rungs {low}–{high} the same day)" if low < high else "")
-        _cumulative(axes, first_passage(results, high, horizon), horizon, palette(high - 1),
-                    f"rung-{high}", label)
+        _cumulative(axes, first_passage(results, high, horizon), horizon, shade,
+                    f"rung-{high}", label, style)
     _finish_cumulative(axes, figure, horizon, drawn=bool(groups),
                        ylabel="probability that the crisis has reached the rung")
     return figure
@@ -105,7 +111,7 @@ def transition_heatmap(results: Results, scenario: Scenario | None = None) -> Fi
     table = counts.to_numpy()
     totals = table.sum(axis=1)
     shares = table / totals[:, None]
-    image = axes.imshow(shares, cmap="Blues", vmin=0, vmax=1, aspect="auto", gid="shares")
+    image = axes.imshow(shares, cmap="Greys", vmin=0, vmax=1, aspect="auto", gid="shares")
     for i, source in enumerate(counts.index):
         for j, target in enumerate(counts.columns):
             count = int(table[i, j])
@@ -114,7 +120,7 @@ def transition_heatmap(results: Results, scenario: Scenario | None = None) -> Fi
             low, high = wilson(count, int(totals[i]))
             axes.text(j, i, f"{shares[i, j]:.0%}\n[{low:.0%}, {high:.0%}]\n{count:,} runs",
                       ha="center", va="center", fontsize=7, gid=f"cell-{source}-{target}",
-                      color="white" if shares[i, j] > 0.6 else "black")
+                      color="white" if shares[i, j] > 0.5 else "black")
     axes.set_xticks(range(len(counts.columns)), [_rung_label(c, scenario) for c in counts.columns],
                     rotation=30, ha="right", fontsize=8)
     axes.set_yticks(range(len(counts.index)),
@@ -163,15 +169,17 @@ def _fan(results: Results, what: str, bands: pd.DataFrame, steps: bool
 
 
 def _cumulative(axes: Axes, table: pd.DataFrame, horizon: float, colour: object, gid: str,
-                label: str) -> None:
-    """1 - S(t) of a Kaplan–Meier table as steps from day 0 to the horizon, with its band."""
+                label: str, style: str = "-") -> None:
+    """1 - S(t) of a Kaplan–Meier table as steps from day 0 to the horizon, with its band,
+    and a dot at its last value on the horizon; one that only happens on the horizon is
+    labelled so, as its whole curve is a jump at the right edge."""
     times = np.r_[0.0, table["time"].to_numpy(dtype=float), horizon]
     estimate = 1 - table["survival"].to_numpy(dtype=float)
     low = 1 - table["ci_high"].to_numpy(dtype=float)
     high = 1 - table["ci_low"].to_numpy(dtype=float)
     y, y_low, y_high = (np.r_[0.0, v, v[-1] if v.size else 0.0] for v in (estimate, low, high))
-    axes.fill_between(times, y_low, y_high, step="post", color=colour, alpha=0.18, linewidth=0,
-                      gid=f"interval-{gid}")
+    axes.fill_between(times, y_low, y_high, step="post", color=colour, alpha=INTERVAL_ALPHA,
+                      linewidth=0, gid=f"interval-{gid}")
     if not table.size:
         final = "never"
     elif np.isnan(y_low[-1]):  # S = 0: every run had it, and the interval is undefined
@@ -179,17 +187,26 @@ def _cumulative(axes: Axes, table: pd.DataFrame, horizon: float, colour: object,
     else:
         final = f"{y[-1]:.1%} [{y_low[-1]:.1%}, {y_high[-1]:.1%}]"
     axes.plot(times, y, drawstyle="steps-post", color=colour, linewidth=1.8, gid=gid,
-              label=f"{label}: {final}")
+              linestyle=style, label=f"{label}: {final}")
+    # The last value as a dot on the horizon: an outcome that only happens there (a run
+    # classified when time runs out) is a vertical jump at the very end, easy to miss.
+    axes.plot([horizon], [y[-1]], marker="o", markersize=5, color=colour, linestyle="none",
+              gid=f"end-{gid}")
+    if table.size and y[-1] > 0 and float(table["time"].min()) >= horizon:
+        axes.annotate(f"{label}: all on the last day", (horizon, y[-1]), xytext=(-8, 0),
+                      textcoords="offset points", ha="right", va="center", fontsize=8,
+                      color=colour, gid=f"horizon-{gid}",
+                      bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1})
 
 
 def _finish_cumulative(axes: Axes, figure: Figure, horizon: float, drawn: bool, ylabel: str
                        ) -> None:
     if drawn:
         figure.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False,
-                      title="by the last day [95% interval]", title_fontsize=8)
+                      title=KM_LEGEND, title_fontsize=8)
     else:
         no_data(axes, "no completed runs")
-    axes.set_xlim(0, max(horizon, 1.0))
+    axes.set_xlim(0, max(horizon, 1.0) * (1 + MARGIN))
     share_axes(axes, DAYS, ylabel)
 
 

@@ -2,7 +2,7 @@
 
 Every figure is built on its own ``Figure`` (never pyplot's global state), so figures can be
 made headless and in threads. Each outcome keeps one colour across figures, in the scenario's
-order; probabilities always come with their 95% Wilson interval.
+order (``palette``); probabilities always come with their 95% Wilson interval.
 """
 
 from __future__ import annotations
@@ -11,25 +11,15 @@ from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import TABLEAU_COLORS
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.stats import Z95
+from escalation.plotting.palette import INTERVAL_ALPHA, outcome_colours
 
 MAX_POINTS = 2000  # points per line: beyond this a line is subsampled (a million runs plot fast)
 SIZE = (8.0, 4.8)  # inches
-PALETTE = tuple(str(c) for c in TABLEAU_COLORS.values())  # hex strings, tab10
-
-
-def colour(index: int) -> str:
-    return PALETTE[index % len(PALETTE)]
-
-
-def outcome_colours(results: Results) -> dict[str, str]:
-    """One colour per outcome, by its place in the scenario's order (stable across figures)."""
-    return {name: colour(i) for i, name in enumerate(results.summary().index)}
 
 
 def batch_line(results: Results) -> str:
@@ -143,7 +133,7 @@ def convergence_chart(results: Results) -> Figure:
         no_data(axes, "no completed runs")
     for name, (p, low, high) in ((k, v) for k, v in estimates.items() if k != "runs"):
         if len(runs):
-            axes.fill_between(runs, low, high, color=colours[name], alpha=0.18, linewidth=0,
+            axes.fill_between(runs, low, high, color=colours[name], alpha=INTERVAL_ALPHA, linewidth=0,
                               gid=f"interval-{name}")
             axes.plot(runs, p, color=colours[name], linewidth=1.6, gid=f"estimate-{name}",
                       label=f"{name}: {p[-1]:.1%} [{low[-1]:.1%}, {high[-1]:.1%}]")

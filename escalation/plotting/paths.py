@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from matplotlib import colormaps
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -21,12 +20,14 @@ from matplotlib.ticker import PercentFormatter
 from escalation.analysis.paths import MINOR_KINDS, OTHER, outcome_classes, path_tree
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.stats import wilson
-from escalation.plotting.outcomes import new_axes, no_data, outcome_colours
+from escalation.plotting.outcomes import new_axes, no_data
+from escalation.plotting.palette import OTHER as OTHER_COLOUR
+from escalation.plotting.palette import actor_colours, outcome_colours, tint
 
 HEIGHT = 0.92  # of a row: a thin white gap between rows
 FONT = 7.0  # points
 CHAR = 0.6 * FONT  # points per character, about, for deciding whether a label fits
-OTHER_COLOUR = "0.85"
+KIND_COLOUR = "0.93"  # moves without their actor: one neutral shade, no actor's colour
 ROOT = -1  # the index given to the root in gids (runs left without any move end there)
 
 
@@ -48,8 +49,10 @@ def path_icicle_chart(results: Results, depth: int = 4, drop_kinds: Iterable[str
     levels = int(tree["level"].max())
     figure.set_size_inches(11.0, 1.6 + 0.75 * (levels + 1))
     left = _layout(tree)
-    _draw_nodes(figure, axes, tree, left, total, actors)
+    _draw_nodes(figure, axes, tree, left, total, _node_colours(results, tree, actors))
     _draw_ends(figure, axes, results, tree, left, total, levels + 1)
+    if actors:
+        _actor_legend(figure, results, tree)
     axes.set_ylim(levels + 1 + HEIGHT / 2 + 0.05, 1 - HEIGHT / 2 - 0.05)
     axes.set_yticks(range(1, levels + 2), [*(f"move {i}" for i in range(1, levels + 1)), "outcome"])
     axes.set_xlim(0, 1)
@@ -74,16 +77,34 @@ def _layout(tree: pd.DataFrame) -> np.ndarray:
     return left
 
 
+def _node_colours(results: Results, tree: pd.DataFrame, actors: bool) -> list[object]:
+    """Each node's fill: its actor's colour from the actor palette, lightened so its label
+    reads (and never mistaken for an outcome's full colour), with a legend of the actors
+    shown; 'other' grey; one neutral shade when moves are shown without their actor."""
+    moves = [str(m) for m in tree["move"]]
+    if not actors:
+        return [OTHER_COLOUR if m == OTHER else KIND_COLOUR for m in moves]
+    who = [m.rpartition(":")[0] for m in moves]
+    palette = actor_colours(results, who)
+    return [OTHER_COLOUR if m == OTHER else tint(palette[a]) for a, m in zip(who, moves, strict=True)]
+
+
+def _actor_legend(figure: Figure, results: Results, tree: pd.DataFrame) -> None:
+    """The legend of the nodes' actor colours, right of the chart (the outcome legend is
+    below it)."""
+    shown = dict.fromkeys(str(m).rpartition(":")[0] for m in tree["move"] if m != OTHER)
+    palette = actor_colours(results, shown)
+    handles = [Patch(facecolor=tint(palette[a]), edgecolor=palette[a], label=a) for a in shown if a]
+    if handles:
+        figure.legend(handles=handles, loc="outside right upper", fontsize=8, title="actor",
+                      title_fontsize=8, frameon=False)
+
+
 def _draw_nodes(figure: Figure, axes: Axes, tree: pd.DataFrame, left: np.ndarray, total: int,
-                actors: bool) -> None:
+                colours: list[object]) -> None:
     moves = [str(m) for m in tree["move"]]
     runs = tree["runs"].to_numpy(dtype=np.int64)
     levels = tree["level"].to_numpy(dtype=np.int64)
-    keys = [m.rpartition(":")[0] if actors else m for m in moves]  # one colour per actor
-    palette = [colormaps["Pastel1"](i) for i in range(9)] + [colormaps["Pastel2"](i) for i in range(8)]
-    named = dict.fromkeys(k for k, m in zip(keys, moves, strict=True) if m != OTHER)
-    shade = {key: palette[i % len(palette)] for i, key in enumerate(named)}
-    colours = [OTHER_COLOUR if m == OTHER else shade[k] for k, m in zip(keys, moves, strict=True)]
     bars = axes.barh(levels, runs / total, left=left / total, height=HEIGHT, color=colours,
                      edgecolor="white", linewidth=0.8)
     width_points = axes.get_position().width * figure.get_figwidth() * 72

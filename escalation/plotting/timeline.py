@@ -18,19 +18,21 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from escalation.engine.records import Event, Perceived, RunRecord
-from escalation.plotting.outcomes import colour, no_data
+from escalation.plotting.outcomes import no_data
+from escalation.plotting.palette import NEUTRAL, actor_colour
 from escalation.scenario.compiled import Scenario
 
-# Effect category -> (marker, colour); effects not listed are 'other'.
-STYLES: dict[str, tuple[str, str]] = {
-    "strike": ("o", "tab:red"),
-    "killing": ("X", "darkred"),
-    "sanctions": ("s", "tab:orange"),
-    "threat": ("^", "tab:purple"),
-    "stand_down": ("v", "tab:green"),
-    "accident": ("*", "black"),
-    "warning": ("d", "tab:gray"),
-    "other": ("p", "tab:blue"),
+# Effect category -> marker; effects not listed are 'other'. A marker's colour is its actor's
+# (the actor palette, as in every figure), so the shape alone tells the effect.
+STYLES: dict[str, str] = {
+    "strike": "o",
+    "killing": "X",
+    "sanctions": "s",
+    "threat": "^",
+    "stand_down": "v",
+    "accident": "*",
+    "warning": "d",
+    "other": "p",
 }
 SIZE = 60.0  # marker area (points²) of non-strike events
 PER_SHOT = 4.0  # strikes: marker area grows with the salvo ...
@@ -88,20 +90,21 @@ def _timeline(axes: Axes, scenario: Scenario, record: RunRecord) -> None:
     for event in record.events:
         groups[category(event)].append(event)
     handles = []
-    for name, (marker, tint) in STYLES.items():
+    tints = actor_tints(scenario)
+    for name, marker in STYLES.items():
         events = groups.get(name, [])
         if not events:
             continue
         xy = np.array([place[e.id] for e in events], dtype=float)
         sizes = [SIZE + PER_SHOT * min(e.salvo, MAX_SALVO) if e.effect == "strike" else SIZE for e in events]
-        axes.scatter(xy[:, 0], xy[:, 1], s=sizes, marker=marker, color=tint, alpha=0.85,
-                     edgecolors="white", linewidths=0.6, zorder=3, gid=f"events-{name}")
-        handles.append(Line2D([], [], linestyle="", marker=marker, color=tint, markersize=7,
+        axes.scatter(xy[:, 0], xy[:, 1], s=sizes, marker=marker, color=[tints[e.actor] for e in events],
+                     alpha=0.85, edgecolors="white", linewidths=0.6, zorder=3, gid=f"events-{name}")
+        handles.append(Line2D([], [], linestyle="", marker=marker, color=NEUTRAL, markersize=7,
                               label=f"{name.replace('_', ' ')} ({len(events)})"))
     for event in record.events:
         if event.deaths:
             axes.annotate(f"{event.deaths} killed", place[event.id], xytext=(0, 9),
-                          textcoords="offset points", ha="center", fontsize=7, color="darkred")
+                          textcoords="offset points", ha="center", fontsize=7, color="black")
     end = record.duration_days
     axes.axvline(end, color="0.3", linestyle=":", linewidth=1)
     axes.annotate(f"end: {record.outcome}", (end, -0.5), ha="right", va="top",
@@ -134,7 +137,7 @@ def _harm(axes: Axes, scenario: Scenario, record: RunRecord, limit: int) -> None
         harmful = [e for e in harmful if e.id in kept]
     observers = [a.id for a in scenario.actors
                  if any(a.id in beliefs.get(e.id, {}) for e in harmful)]
-    tints = {REAL: "0.2", **{actor: colour(i) for i, actor in enumerate(a.id for a in scenario.actors)}}
+    tints = {REAL: "0.2", **actor_tints(scenario)}
     members = [REAL, *observers]
     width = 0.8 / (2 * len(members))
     highest = 0
@@ -163,6 +166,12 @@ def _harm(axes: Axes, scenario: Scenario, record: RunRecord, limit: int) -> None
                for who in members]
     axes.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8,
                 frameon=False)
+
+
+def actor_tints(scenario: Scenario) -> dict[str, str]:
+    """Each actor's colour from the actor palette, by its place in the scenario (as the
+    batch figures colour it), so an actor has one colour in a run's figure and in its batch's."""
+    return {actor.id: actor_colour(i) for i, actor in enumerate(scenario.actors)}
 
 
 def last_perceptions(record: RunRecord) -> dict[int, dict[str, Perceived]]:
