@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import escalation
-from escalation.analysis.compare import compare, comparison_of, paired_differences
+from escalation.analysis.compare import compare, comparison_of, paired_differences, paired_interval
 from escalation.analysis.sensitivity import sensitivity, swing_table
 from escalation.analysis.sweep import parse_axis, sweep
 from escalation.montecarlo.batch import run_batch, scenario_as_run
@@ -134,13 +134,18 @@ def test_pinning_one_parameter_leaves_every_other_draw_alone(toy_file: Path) -> 
     assert first["outcome"].astype(str).equals(second["outcome"].astype(str))
 
 
-def test_comparing_a_scenario_with_itself_gives_exactly_zero(toy_file: Path) -> None:
+def test_comparing_a_scenario_with_itself_gives_zero_inside_a_finite_interval(toy_file: Path) -> None:
+    """No run changes, so the difference is exactly zero; its interval is not: 500 pairs
+    cannot prove a difference of exactly zero (Newcombe's interval, never Wald's point)."""
     scenario = escalation.load_scenario(toy_file)
     comparison = compare(scenario, scenario, 500, seed=3, backend="serial", progress=False)
     table = comparison.differences
-    assert (table["difference"] == 0).all() and (table["ci_low"] == 0).all()
-    assert (table["ci_high"] == 0).all() and comparison.changed_runs == 0
+    assert (table["difference"] == 0).all() and comparison.changed_runs == 0
+    assert (table["ci_low"] < 0).all() and (table["ci_high"] > 0).all()
+    assert (table["ci_high"] < table["independent_half_width"]).all()
     assert (table["independent_half_width"] > 0).all()
+    assert "exact" not in comparison.format() and "no run moved" in comparison.format()
+    assert comparison.pairing_warning() is None
     figure = comparison_chart(comparison)
     assert len(figure.axes[0].containers) == 2  # paired and independent error bars
 
@@ -168,14 +173,15 @@ def test_a_change_moves_only_the_runs_it_can_reach(toy_file: Path) -> None:
 
 
 def test_paired_differences_by_hand() -> None:
+    """Four pairs: x loses one run to y. For x: both 1, variant only 0, base only 1, neither 2."""
     base = pd.Series(["x", "x", "y", "y"])
     variant = pd.Series(["x", "y", "y", "y"])
     table = paired_differences(base, variant, ["x", "y"])
     assert table.loc["x", "difference"] == pytest.approx(-0.25)
     assert table.loc["y", "difference"] == pytest.approx(0.25)
-    d = np.array([0, -1, 0, 0])
-    half = 1.959963984540054 * d.std(ddof=1) / 2
-    assert table.loc["x", "ci_low"] == pytest.approx(-0.25 - half)
+    low, high = paired_interval(1, 0, 1, 2)
+    assert (table.loc["x", "ci_low"], table.loc["x", "ci_high"]) == pytest.approx((low, high))
+    assert low < -0.25 < high
     assert table.loc["x", "discordant"] == 1
 
 
@@ -228,6 +234,44 @@ def test_sobol_ranks_the_parameter_that_matters_and_zeroes_the_one_that_cannot(t
     assert table.loc[B_ANSWERS, "ST"] > 0.5  # P(none) = 1 - p: p explains most of it
     assert result.runs == 128 * 4
     assert len(tornado_chart(result).axes[0].patches) == 2 * len(table)
+
+
+# With p ~ uniform(0, 1), 'none' happens iff B's decision uniform u (shared by every point of
+# a base sample) is at least p: Y = 1[u >= p]. So V = 1/4 and, chance held fixed, both of p's
+# indices are (E[Y] - E[P(Y | u)^2]) / V = (1/2 - 1/3) / (1/4) = 2/3; C's resolve changes no
+# run, so its indices are exactly 0.
+TRUE_INDEX = 2 / 3
+
+
+def test_sobol_intervals_cover_the_known_indices_and_flag_the_zero(toy_file: Path) -> None:
+    scenario = escalation.load_scenario(toy_file, [f"{B_ANSWERS}={{dist: uniform, low: 0, high: 1}}"])
+    for seed in (1, 2, 3):
+        result = sensitivity(scenario, "none", samples=512, seed=seed)
+        row = result.indices.loc[B_ANSWERS]
+        for index in ("S1", "ST"):  # within two half-widths: a miss would be a 1-in-10^4 draw
+            assert abs(row[index] - TRUE_INDEX) <= 2 * row[f"{index}_conf"] + 1e-9, (seed, index)
+            assert not row[f"{index}_zero"]
+        assert result.indistinguishable() == ["actors.c.resolve"]
+        assert result.indices.loc["actors.c.resolve", ["S1_zero", "ST_zero"]].all()
+    text = result.format()
+    (line,) = [x for x in text.splitlines() if x.strip().startswith("actors.c.resolve")]
+    assert "≈ 0" in line and "+0.000 [+0.000, +0.000]" in line
+    assert "1 of 2 parameters cannot be told from zero" in text
+    assert "first order S1" in text and "against the swing chart" in text
+
+
+def test_adaptive_sampling_stops_when_precise_and_reuses_its_runs(
+    toy_file: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scenario = escalation.load_scenario(toy_file, [f"{B_ANSWERS}={{dist: uniform, low: 0, high: 1}}"])
+    loose = sensitivity(scenario, "none", seed=4, precision=0.5)
+    assert loose.stopped_by == "precision" and loose.samples == 512
+    assert loose.indices["ST_conf"].max() <= 0.5
+    monkeypatch.setattr(sys.modules["escalation.analysis.sensitivity"], "START_SAMPLES", 32)
+    doubled = sensitivity(scenario, "none", seed=4, precision=1e-9, max_samples=128)
+    assert doubled.stopped_by == "budget" and doubled.samples == 128
+    fixed = sensitivity(scenario, "none", seed=4, samples=128)
+    pd.testing.assert_frame_equal(doubled.indices, fixed.indices)  # the same design and runs
 
 
 def test_morris_agrees_and_workers_do_not_change_it(toy_file: Path) -> None:
