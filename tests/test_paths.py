@@ -7,6 +7,8 @@
   there; small siblings are folded into 'other'.
 - ``path_icicle_chart`` draws each node as wide as its share, inside its parent, and ends
   every branch in outcome segments that tile the whole width.
+- ``format_path_table`` fits any width and never cuts a path: two paths differing only after
+  120 characters print differently.
 """
 
 from __future__ import annotations
@@ -20,7 +22,14 @@ import pytest
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
 
-from escalation.analysis.paths import NO_MOVES, OTHER, moves_of, path_table, path_tree
+from escalation.analysis.paths import (
+    NO_MOVES,
+    OTHER,
+    format_path_table,
+    moves_of,
+    path_table,
+    path_tree,
+)
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.stats import wilson
 from escalation.plotting.paths import path_icicle_chart
@@ -223,3 +232,30 @@ def test_icicle_of_a_batch_without_completed_runs_says_so() -> None:
     (axes,) = path_icicle_chart(hand_made([("", "failed")])).axes
     assert any("no completed runs" in t.get_text() for t in axes.texts)
     assert not patches_by_gid(axes, "node-")
+
+
+# -- printed tables --------------------------------------------------------------------------
+LONG = " > ".join(["united_states:targeted_killing", "iran:ballistic_strike"] * 4)  # 215 chars
+
+
+def long_paths() -> Results:
+    """Two paths that agree on their first 215 characters and differ in their last move."""
+    return hand_made([(f"{LONG} > a:strike", "war")] * 2 + [(f"{LONG} > b:strike", "peace")])
+
+
+@pytest.mark.parametrize("width", [60, 80, 120, 250])
+def test_paths_differing_after_120_characters_print_differently_at_any_width(width: int) -> None:
+    table = path_table(long_paths())
+    text = format_path_table(table, width)
+    assert all(len(line) <= width for line in text.splitlines())
+    flat = " ".join(text.split())  # continuation lines joined: nothing of a path is lost
+    assert f"{LONG} > a:strike" in flat and f"{LONG} > b:strike" in flat
+
+
+def test_narrow_tables_put_paths_below_their_numbers() -> None:
+    table = path_table(hand_made())
+    wide, narrow = format_path_table(table, 200), format_path_table(table, 50)
+    assert wide.splitlines()[0].rstrip().endswith("path")
+    assert "path" not in narrow.splitlines()[0]
+    assert f"    {A} > {B} > {A}" in narrow.splitlines()
+    assert any(line.endswith(f"{A} > {B} > {A}") and line.split()[0] == "4" for line in wide.splitlines())

@@ -8,6 +8,8 @@ so shares are of the same runs as the outcome probabilities.
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from collections.abc import Iterable
 
 import numpy as np
@@ -18,6 +20,8 @@ from escalation.montecarlo.results import Results
 from escalation.montecarlo.stats import wilson
 
 MINOR_KINDS = ("criticize",)
+HEAD = 7  # characters of an outcome's name in a printed table's header (a legend gives the rest)
+NARROWEST_PATH = 30  # a path column narrower than this goes below its row's numbers instead
 OTHER = "other"
 NO_MOVES = "(no moves)"
 Moves = tuple[str, ...]
@@ -152,3 +156,62 @@ def _node(node: Moves, parent: str, by_class: np.ndarray, classes: list[str], to
     return {"level": len(node), "prefix": MOVE_SEPARATOR.join(node), "move": node[-1],
             "parent": parent, "runs": runs, "share": runs / total, "ends": runs,
             **{f"outcome.{c}": int(n) for c, n in zip(classes, by_class, strict=True)}}
+
+
+# -- text ------------------------------------------------------------------------------------
+def format_path_table(table: pd.DataFrame, width: int | None = None) -> str:
+    """``path_table``'s table as text no wider than ``width`` (default: the terminal's).
+
+    Numbers first (runs, share with its interval, each outcome's share), then the whole path,
+    wrapped between moves onto as many lines as it needs and never cut: two different paths
+    always print differently. When the numbers leave less than ``NARROWEST_PATH`` columns,
+    each path goes on its own lines below its numbers. Outcome names longer than ``HEAD``
+    are shortened in the header, with a legend line for them."""
+    width = width or shutil.get_terminal_size((100, 24)).columns
+    classes = [c[len("outcome."):] for c in table.columns if c.startswith("outcome.")]
+    heads = _short_names(classes, HEAD)
+    cells = [_number_cells(row, classes) for _, row in table.iterrows()]
+    header = ["runs", "share", "95% interval", *heads]
+    sizes = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(header)]
+    numbers = sum(sizes) + 2 * len(sizes)
+    beside = width - numbers >= NARROWEST_PATH
+    indent = numbers if beside else 4
+    lines = [_joined(header, sizes) + ("path" if beside else "")]
+    for row_cells, path in zip(cells, table["path"], strict=True):
+        wrapped = _wrapped(str(path), max(width - indent, 8))
+        first = _joined(row_cells, sizes)
+        lines.append(first + wrapped[0] if beside else first.rstrip())
+        lines.extend(" " * indent + part for part in (wrapped[1:] if beside else wrapped))
+    shortened = [f"{h} = {c}" for h, c in zip(heads, classes, strict=True) if h != c]
+    if shortened:
+        lines += textwrap.wrap("outcome columns (share of the row's runs): " + ", ".join(shortened),
+                               width, subsequent_indent="  ")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def _wrapped(path: str, width: int) -> list[str]:
+    """A path on lines of at most ``width`` characters, broken only after a separator (a
+    move longer than a line is broken inside): every character of it is kept."""
+    glued = path.replace(MOVE_SEPARATOR, "\u00a0>\u00a0\n").replace("\u00a0\n", " ")
+    parts = textwrap.wrap(glued, width, break_on_hyphens=False) or [""]
+    return [part.replace("\u00a0", " ") for part in parts]
+
+
+def _number_cells(row: pd.Series, classes: list[str]) -> list[str]:
+    return [f"{int(row['runs']):,}", f"{row['share']:.1%}",
+            f"[{row['ci_low']:.1%}, {row['ci_high']:.1%}]",
+            *(f"{row[f'outcome.{c}']:.0%}" for c in classes)]
+
+
+def _joined(cells: list[str], sizes: list[int]) -> str:
+    """Cells right-aligned to their column's size, two spaces after each."""
+    return "".join(f"{cell:>{size}}  " for cell, size in zip(cells, sizes, strict=True))
+
+
+def _short_names(names: list[str], size: int) -> list[str]:
+    """Each name cut to ``size`` characters, longer where needed to keep them distinct."""
+    for length in range(size, max((len(n) for n in names), default=size) + 1):
+        short = [n[:length] for n in names]
+        if len(set(short)) == len(short):
+            return short
+    return names
