@@ -5,6 +5,8 @@
   ids of its own, PNG as a data URI when there is no SVG), known figures first.
 - It loads nothing and links to nothing (no http src or href), escapes every text, and
   parses as balanced HTML.
+- A table of contents links every section and figure; the outcomes come first and the
+  technical manifest last; each figure has a title and a caption on how to read it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import escalation
 from escalation.analysis.paths import path_table
 from escalation.montecarlo.results import Results
 from escalation.plotting import write_figures
-from escalation.report.html import write_report
+from escalation.report.html import FIGURES, UNKNOWN, figure_names, write_report
 
 ROOT = Path(__file__).resolve().parents[1]
 US_IRAN = ROOT / "scenarios" / "us_iran_2020.yaml"
@@ -109,8 +111,11 @@ def test_every_figure_is_in_the_page_known_names_first(folder: Path, page: str) 
     assert {"outcomes", "convergence", "duration", "deaths"} <= svgs and "extra" not in svgs
     assert page.count("<svg") == len(svgs)
     assert page.count('src="data:image/png;base64,') == 1  # extra.png has no SVG
-    others = sorted(svgs - {"outcomes", "convergence", "duration", "deaths"} | {"extra"})
-    assert parsed(page).captions == ["outcomes", "convergence", "duration", "deaths", *others]
+    names = figure_names(folder)
+    assert names[:2] == ["outcomes", "convergence"] and names[-1] == "extra"
+    assert parsed(page).captions == [FIGURES.get(n, UNKNOWN)[1] for n in names]
+    assert [page.index(f'id="figure-{n}"') for n in names] == \
+        sorted(page.index(f'id="figure-{n}"') for n in names)
     assert "<?xml" not in page and "<!DOCTYPE svg" not in page
     assert 'id="outcomes-bar-war"' in page  # the outcome chart's own gids, made unique
 
@@ -171,3 +176,27 @@ def test_a_folder_without_a_batch_is_refused(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="not a finished batch folder"):
         write_report(tmp_path)
     assert not (tmp_path / "report.html").exists()
+
+
+def test_every_figure_has_a_sentence_on_how_to_read_it_not_its_name(folder: Path, page: str) -> None:
+    captions = parsed(page).captions
+    assert len(captions) == len(figure_names(folder)) > 10
+    for name, caption in zip(figure_names(folder), captions, strict=True):
+        assert caption != name and caption.endswith(".") and len(caption.split()) >= 12, name
+    assert f"<h3>{FIGURES['outcomes'][0]}</h3>" in page
+
+
+def test_a_table_of_contents_links_every_section_and_figure(folder: Path, page: str) -> None:
+    contents = page[page.index('<nav class="contents">'):page.index("</nav>")]
+    targets = re.findall(r'href="#([^"]+)"', contents)
+    assert [t for t in targets if t.startswith("section-")] == [
+        "section-outcomes", "section-spreads", "section-threats", "section-paths",
+        "section-figures", "section-batch"]
+    assert [t for t in targets if t.startswith("figure-")] == [f"figure-{n}" for n in figure_names(folder)]
+    assert all(f'id="{t}"' in page for t in targets)
+
+
+def test_outcomes_come_before_the_technical_manifest(page: str) -> None:
+    assert page.index('<nav class="contents">') < page.index('id="section-outcomes"') \
+        < page.index('id="section-figures"') < page.index('id="section-batch"')
+    assert page.index("<th>95% Wilson interval</th>") < page.index("<td>scenario_sha256</td>")

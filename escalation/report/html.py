@@ -3,6 +3,10 @@
 Everything is inside ``report.html``: tables from summary.json, the top escalation paths from
 runs.parquet, and every figure of the folder (SVG inlined, else PNG as a data URI). It loads
 nothing from the network and links to no other file, so it can be mailed or archived alone.
+
+It reads top down as a reader asks: a table of contents, the outcomes, how long and how
+deadly, threats, paths, then the figures, each titled with a sentence on how to read it; the
+technical manifest (versions, hashes, settings) comes last.
 """
 
 from __future__ import annotations
@@ -24,7 +28,58 @@ from escalation.montecarlo.results import Results
 from escalation.scenario.loader import load_scenario
 
 REPORT = "report.html"
-KNOWN_FIGURES = ("outcomes", "convergence", "duration", "deaths")
+# name -> (title, how to read it), in the order the page shows them
+FIGURES: dict[str, tuple[str, str]] = {
+    "outcomes": ("Outcome probabilities",
+                 "Each bar is the share of runs that ended in that outcome class, its whisker the "
+                 "95% Wilson interval; under each class, its number of runs."),
+    "convergence": ("Convergence",
+                    "Each line is an outcome's probability estimated from the first runs (log "
+                    "scale), with its 95% band: flat lines in narrow bands mean more runs would "
+                    "not change the picture."),
+    "survival": ("When the outcomes happen",
+                 "Each curve is the probability that a run has ended in that outcome by a given "
+                 "day (Kaplan–Meier, 95% Greenwood band); its value on the last day is the "
+                 "outcome's share, whose Wilson interval in the table may differ in the last digit."),
+    "duration": ("Duration by outcome",
+                 "For each outcome, the share of its runs that had ended by each day: a curve "
+                 "further left ends sooner; the legend gives each median."),
+    "deaths": ("Deaths by side",
+               "For each side (in its actor colour), the share of runs with more than x deaths, "
+               "x on a symmetric log scale: higher and further right is deadlier."),
+    "exchanges": ("Kinetic acts per run",
+                  "Bars give the share of runs with each number of kinetic acts (strikes, "
+                  "attacks, killings), stacked by how those runs ended; the dashed line is the mean."),
+    "paths": ("Escalation paths",
+              "Read top down: each row is a move, each box a sequence of first moves as wide as "
+              "its share of runs, tinted by the actor who moved; the bottom row shows how the "
+              "runs under each box ended, in outcome colours."),
+    "rungs": ("Top rung over time",
+              "The top rung reached by each day: the line is the median run, the shades the "
+              "middle 50% and 90% of runs; below, the share of runs still running."),
+    "first_passage": ("When each rung is first reached",
+                      "Each curve is the probability that the crisis has reached a rung (or "
+                      "higher) by a given day, darker for higher rungs, with its 95% band."),
+    "transitions": ("Transitions between rungs",
+                    "Each row is a top rung; its cells give the share (95% interval, runs) of "
+                    "the runs standing on it that next reached each rung, or ended; darker is more."),
+    "tension": ("Tension over time",
+                "Tension in the first runs: median line, middle 50% and 90% of runs shaded, "
+                "ended runs held at their last value; below, the share still running."),
+    "swing": ("One assumption at a time",
+              "For each assumption, the outcome's probability among runs with it in its lowest "
+              "fifth (light bar) and highest fifth (dark bar), drawn from the overall "
+              "probability (the vertical line), each with its 95% Wilson interval: bars whose "
+              "interval crosses the line show no clear effect."),
+    "discovery": ("Which assumptions lead to the outcome (PRIM)",
+                  "Left: each peeling step's coverage against density (95% bars), the chosen "
+                  "box starred, the dotted line at all runs; right: the chosen box's range of "
+                  "each parameter within its full range. A box barely above the dotted line "
+                  "is weak."),
+}
+KNOWN_FIGURES = tuple(FIGURES)
+UNKNOWN = ("Other figure", "A figure of this folder that the report does not describe; see "
+           "docs/analysis.md.")
 TOP_PATHS = 10
 PATH_DEPTH = 6
 STYLE = """
@@ -37,7 +92,8 @@ th, td { border: 1px solid #ddd; padding: 0.25em 0.6em; text-align: left; vertic
 th { background: #f4f4f4; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.path { font-family: ui-monospace, monospace; font-size: 0.85em; }
 figure { margin: 1.2em 0; } figure svg, figure img { max-width: 100%; height: auto; }
-figcaption { color: #555; font-size: 0.9em; text-align: center; }
+figcaption { color: #444; font-size: 0.95em; max-width: 60em; margin: 0.3em auto; }
+nav.contents ol { margin: 0.3em 0; } nav.contents li { margin: 0.1em 0; }
 footer { margin-top: 2em; color: #777; font-size: 0.85em; }
 """
 
@@ -52,16 +108,21 @@ def write_report(folder: str | os.PathLike[str], top_paths: int = TOP_PATHS,
     results = Results.load(root)
     report = json.loads((root / "summary.json").read_text())
     title, description, outcomes = _scenario_text(root, str(report["scenario"]))
+    parts = [
+        ("outcomes", "Outcomes", [_outcomes(report, outcomes)]),
+        ("spreads", "Duration and deaths", [_spreads(report)]),
+        *([("threats", "Threats", [_threats(report)])] if report.get("threats") else []),
+        ("paths", "Most frequent escalation paths", [_paths(results, top_paths, path_depth)]),
+        ("figures", "Figures", _figures(root)),
+        ("batch", "Batch (technical manifest)", [_manifest(report)]),
+    ]
     sections = [
         f"<h1>{_e(title)}</h1>",
         f'<p class="lead">scenario <b>{_e(report["scenario"])}</b>'
         + (f": {_e(description)}" if description else "") + "</p>",
-        "<h2>Batch</h2>", _manifest(report),
-        "<h2>Outcomes</h2>", _outcomes(report, outcomes),
-        "<h2>Duration and deaths</h2>", _spreads(report),
-        *(["<h2>Threats</h2>", _threats(report)] if report.get("threats") else []),
-        "<h2>Most frequent escalation paths</h2>", _paths(results, top_paths, path_depth),
-        "<h2>Figures</h2>", *_figures(root),
+        _contents(parts, figure_names(root)),
+        *(block for key, heading, body in parts
+          for block in (f'<h2 id="section-{key}">{_e(heading)}</h2>', *body)),
     ]
     page = "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
@@ -143,7 +204,7 @@ def _outcomes(report: dict[str, Any], descriptions: dict[str, str]) -> str:
              ("num", _e(_interval(row["ci_low"], row["ci_high"]))),
              ("", _e(descriptions.get(str(row["outcome"]), "")))]
             for row in report["outcomes"]]
-    return _table(["outcome", "runs", "probability", "95% interval", "meaning"], rows)
+    return _table(["outcome", "runs", "probability", "95% Wilson interval", "meaning"], rows)
 
 
 def _spreads(report: dict[str, Any]) -> str:
@@ -180,7 +241,19 @@ def _paths(results: Results, top: int, depth: int | None) -> str:
                           *(f"→ {c[len('outcome.'):]}" for c in classes)], rows)
 
 
+def _contents(parts: list[tuple[str, str, list[str]]], figures: list[str]) -> str:
+    """The table of contents: a link to each section, and under Figures to each figure."""
+    items = []
+    for key, heading, _ in parts:
+        below = "".join(f'<li><a href="#figure-{_e(name)}">{_e(FIGURES.get(name, UNKNOWN)[0])}</a></li>'
+                        for name in figures) if key == "figures" and figures else ""
+        items.append(f'<li><a href="#section-{key}">{_e(heading)}</a>'
+                     + (f"<ol>{below}</ol>" if below else "") + "</li>")
+    return '<nav class="contents"><h2>Contents</h2>\n<ol>' + "\n".join(items) + "</ol></nav>"
+
+
 def _figures(root: Path) -> list[str]:
+    """Each figure under its title, with a caption saying how to read it."""
     blocks = []
     for name in figure_names(root):
         svg = root / f"{name}.svg"
@@ -189,8 +262,9 @@ def _figures(root: Path) -> list[str]:
         else:
             data = base64.b64encode((root / f"{name}.png").read_bytes()).decode("ascii")
             image = f'<img alt="{_e(name)}" src="data:image/png;base64,{data}">'
-        blocks.append(f'<figure id="figure-{_e(name)}">\n{image}\n'
-                      f"<figcaption>{_e(name)}</figcaption>\n</figure>")
+        heading, caption = FIGURES.get(name, UNKNOWN)
+        blocks.append(f'<figure id="figure-{_e(name)}">\n<h3>{_e(heading)}</h3>\n{image}\n'
+                      f"<figcaption>{_e(caption)}</figcaption>\n</figure>")
     return blocks or ["<p>No figures in this folder (write them with: escalation plot DIR).</p>"]
 
 
