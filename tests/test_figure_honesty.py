@@ -213,3 +213,14 @@ def test_each_swing_row_has_two_bars_apart_each_with_its_error_bar(results: Resu
             if segment[0][1] == segment[-1][1] and segment[0][0] != segment[-1][0]:
                 heights.add(round(float(segment[0][1]), 6))  # a horizontal error bar
     assert len(heights) == 2 * rows
+
+
+def test_every_interval_says_which_it_is(results: Results) -> None:
+    """The same probability has a Kaplan–Meier interval in the survival legend and a Wilson
+    one elsewhere; they may differ in the last digit, so each is named."""
+    survival = survival_chart(results).legends[0].get_title().get_text()
+    assert "Kaplan–Meier" in survival and "Wilson" in survival
+    assert "Wilson" in convergence_chart(results).axes[0].get_legend().get_title().get_text()
+    assert "Wilson" in outcome_chart(results).axes[0].get_ylabel()
+    icicle = {legend.get_title().get_text() for legend in path_icicle_chart(results).legends}
+    assert any("Wilson" in title for title in icicle)

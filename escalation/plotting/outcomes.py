@@ -141,7 +141,7 @@ def convergence_chart(results: Results) -> Figure:
     if len(runs):
         axes.set_xscale("log")
         axes.set_xlim(1, max(2, int(runs[-1])))
-        axes.legend(loc="best", fontsize=9, title="final estimate [95% interval]",
+        axes.legend(loc="best", fontsize=9, title="final estimate [95% Wilson interval]",
                     title_fontsize=9)
     axes.set_xlabel("completed runs, in run order (log scale)")
     axes.set_ylabel("running probability estimate")

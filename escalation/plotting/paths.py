@@ -162,5 +162,5 @@ def _draw_ends(figure: Figure, axes: Axes, results: Results, tree: pd.DataFrame,
                for name, p, lo, hi in zip(classes, summary["probability"], summary["ci_low"],
                                           summary["ci_high"], strict=True)]
     figure.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)),
-                       fontsize=8, title="outcome class: probability [95% interval]",
+                       fontsize=8, title="outcome class: probability [95% Wilson interval]",
                        title_fontsize=8, frameon=False)
