@@ -72,6 +72,8 @@ def test_trace_replays_a_run_of_a_batch() -> None:
 def test_schema_is_json_schema_of_the_format() -> None:
     result = escalation("schema")
     schema = json.loads(result.stdout)
-    assert schema["type"] == "object"
-    assert {"name", "actors"} <= set(schema["required"])
+    whole = schema["$defs"]["ScenarioFile"]
+    assert whole["type"] == "object"
+    assert {"name", "actors"} <= set(whole["required"])
     assert "Actor" in schema["$defs"] and "ThreatThenEnforce" in schema["$defs"]
+    assert schema["$defs"]["VariantFile"]["required"] == ["extends"]

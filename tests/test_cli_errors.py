@@ -10,10 +10,16 @@
   once with the valid range (exit 2).
 - A batch whose rows would not fit in memory is refused before any run starts.
 - A crash while collecting a finished batch keeps its chunk files and says to ``--resume``.
+- ``--out`` on a read-only folder is refused before anything runs; paths, discover and report
+  of a read-only batch print, or write into --out DIR, and leave the batch alone.
+- ``--resume`` where no batch was started is refused; ``--workers`` far above the cores is
+  capped with a warning; a Dask cluster that loses its workers ends like an interruption, and
+  one whose workers run another escalation version is refused.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -28,7 +34,13 @@ import pytest
 import escalation
 import escalation.montecarlo.batch as batch_module
 from escalation.cli import main
-from escalation.montecarlo.backends import Chunk, Job
+from escalation.montecarlo.backends import (
+    Chunk,
+    Job,
+    WorkersLost,
+    WorkerVersionMismatch,
+    check_worker_versions,
+)
 from escalation.montecarlo.batch import run_batch
 from escalation.montecarlo.chunk import ChunkResult
 from escalation.montecarlo.storage import table_of
@@ -234,6 +246,7 @@ BAD_OPTIONS = {
     "discover --depth 0": (["discover", "{folder}", "--depth", "0"], "at least 1"),
     "paths --depth -1": (["paths", "{folder}", "--depth", "-1"], "at least 1"),
     "paths --top 0": (["paths", "{folder}", "--top", "0"], "at least 1"),
+    "paths --top -3": (["paths", "{folder}", "--top", "-3"], "at least 1"),
     "run --runs 0": (["run", "{scenario}", "--runs", "0"], "at least 1"),
     "run --workers 0": (["run", "{scenario}", "--workers", "0"], "at least 1"),
     "run --chunk-size 0": (["run", "{scenario}", "--chunk-size", "0"], "at least 1"),
@@ -328,3 +341,154 @@ def test_a_crash_while_collecting_without_out_says_how_to_keep_work(
     assert code == 2
     assert "Traceback" not in err
     assert "injected failure" in err and "--out" in err
+
+
+# -- 8. read-only folders ---------------------------------------------------------------------
+
+@pytest.fixture(params=["chmod", "access"])
+def make_read_only(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+                   ) -> Generator[Callable[[Path], None], None, None]:
+    """Makes a folder read-only for this user: really (chmod; skipped as root, whom chmod does
+    not stop), or as the operating system's answer to os.access (what the commands ask)."""
+    made: list[Path] = []
+
+    def read_only(folder: Path) -> None:
+        made.append(folder)
+        if request.param == "chmod":
+            folder.chmod(0o555)
+            if os.access(folder, os.W_OK):
+                pytest.skip("running as root: chmod does not make a folder read-only for root")
+            return
+        access = os.access
+
+        def no_writing(path: Any, mode: int, *args: Any, **kwargs: Any) -> bool:
+            inside = Path(path).resolve().is_relative_to(folder.resolve())
+            return False if inside and mode & os.W_OK else access(path, mode, *args, **kwargs)
+
+        monkeypatch.setattr(os, "access", no_writing)
+
+    yield read_only
+    for folder in made:
+        folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("command", sorted(OUT_COMMANDS))
+@pytest.mark.parametrize("under", [False, True], ids=["folder", "under_it"])
+def test_out_on_a_read_only_folder_is_refused_before_anything_runs(
+        capsys: pytest.CaptureFixture[str], coin: Path, tmp_path: Path,
+        make_read_only: Callable[[Path], None], command: str, under: bool) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    make_read_only(locked)
+    out = locked / "figures" if under else locked
+    args = [word.format(scenario=coin) for word in OUT_COMMANDS[command]]
+    code, stdout, err = cli(capsys, *args, "--out", str(out))
+    assert code == 2
+    assert stdout == ""  # refused before any run
+    assert str(out) in err and "read-only" in err and "--out" in err
+    assert list(locked.iterdir()) == []
+
+
+@pytest.fixture
+def finished(coin: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "batch"
+    run_batch(escalation.load_scenario(coin), 300, 3, backend="serial", progress=False, out=out)
+    return out
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("command", ["paths", "discover"])
+def test_tables_of_a_read_only_batch_are_printed_or_saved_elsewhere(
+        capsys: pytest.CaptureFixture[str], finished: Path, tmp_path: Path,
+        make_read_only: Callable[[Path], None], command: str) -> None:
+    before = contents(finished)
+    make_read_only(finished)
+    code, stdout, err = cli(capsys, command, str(finished))
+    assert code == 0, err
+    assert stdout and "read-only" in err and "--out" in err
+    elsewhere = tmp_path / "elsewhere"
+    code, stdout, err = cli(capsys, command, str(finished), "--out", str(elsewhere))
+    assert code == 0, err
+    saved = sorted(p.name for p in elsewhere.iterdir())
+    assert saved and all(str(elsewhere / name) in stdout for name in saved if name.endswith(".csv"))
+    assert contents(finished) == before
+
+
+def test_the_report_of_a_read_only_batch_goes_to_out(
+        capsys: pytest.CaptureFixture[str], finished: Path, tmp_path: Path,
+        make_read_only: Callable[[Path], None]) -> None:
+    before = contents(finished)
+    make_read_only(finished)
+    code, stdout, err = cli(capsys, "report", str(finished))
+    assert code == 2 and stdout == ""
+    assert str(finished) in err and "read-only" in err and "--out" in err
+    elsewhere = tmp_path / "pages"
+    code, stdout, err = cli(capsys, "report", str(finished), "--out", str(elsewhere))
+    assert code == 0, err
+    assert stdout.strip() == str(elsewhere / "report.html")
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["report.html"]
+    assert "<html" in (elsewhere / "report.html").read_text()
+    assert contents(finished) == before
+
+
+# -- 9. --resume where nothing was started, too many workers -----------------------------------
+
+@pytest.mark.parametrize("made", [False, True], ids=["missing", "empty"])
+def test_resume_where_no_batch_was_started_is_refused(
+        capsys: pytest.CaptureFixture[str], coin: Path, tmp_path: Path, made: bool) -> None:
+    out = tmp_path / "typo"
+    if made:
+        out.mkdir()
+    code, stdout, err = cli(capsys, *batch_args(coin, "--out", str(out), "--resume"))
+    assert code == 2 and stdout == ""
+    assert str(out) in err and "drop --resume" in err
+    assert out.exists() == made and (not made or list(out.iterdir()) == [])
+
+
+def test_workers_far_above_the_cores_are_capped_with_a_warning(
+        capsys: pytest.CaptureFixture[str], coin: Path) -> None:
+    many = 100 * (os.cpu_count() or 1)
+    code, stdout, err = cli(capsys, "run", str(coin), "--runs", "200", "--chunk-size", "100",
+                            "--workers", str(many), "--quiet")
+    assert code == 0, err
+    assert f"escalation: warning: {many} workers" in err and "using" in err
+    assert "RuntimeWarning" not in err and "coin_flips: 200 runs" in stdout
+
+
+# -- 10. Dask: lost workers, other versions -----------------------------------------------------
+
+def lose_workers_after_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cluster loses its workers once the first chunk is back (Dask cancels the rest)."""
+    def dask(job: Job, chunks: Iterable[Chunk], *_: Any) -> Generator[ChunkResult, None, None]:
+        for result in batch_module.run_serial(job, chunks):
+            yield result
+            raise WorkersLost("the Dask cluster lost the workers running the batch "
+                              "(FutureCancelledError: cancelled)")
+
+    monkeypatch.setattr(batch_module, "run_dask", dask)
+
+
+def test_losing_every_dask_worker_keeps_what_finished_and_says_how_to_resume(
+        capsys: pytest.CaptureFixture[str], coin: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "batch"
+    with monkeypatch.context() as patched:
+        lose_workers_after_one_chunk(patched)
+        code, stdout, err = cli(capsys, *batch_args(coin, "--backend", "dask", "--out", str(out)))
+    assert code == 130
+    assert "Traceback" not in err and "lost the workers" in err
+    assert "100 runs kept" in err and "--resume" in err
+    assert "coin_flips: 100 runs" in stdout  # the summary of what finished
+    assert_resume_finishes(capsys, coin, out)
+
+
+def test_dask_workers_of_another_version_are_refused() -> None:
+    distributed = pytest.importorskip("distributed", reason="the dask extra is not installed")
+    with distributed.LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        check_worker_versions(client, escalation.__version__)  # the same version: accepted
+        with pytest.raises(WorkerVersionMismatch, match=r"another escalation version .*0\.0\.0"):
+            check_worker_versions(client, "0.0.0")

@@ -8,13 +8,17 @@ from typing import Any
 
 from escalation.cli.options import (
     add_batch_options,
+    add_file,
     add_out,
     add_seed,
     add_settings,
+    add_workers,
     at_least,
     batch_options,
+    command,
     load,
     positive,
+    scenario_file,
 )
 from escalation.scenario.loader import load_scenario
 
@@ -66,7 +70,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
     scenario = load(args)
     result = sensitivity(scenario, args.outcome, args.method, args.samples, args.seed,
-                         args.replicates, workers=args.workers or _cores())
+                         args.replicates, workers=_capped(args.workers))
     print(f"{scenario.name}: what moves P({result.outcome}) (base {result.base_probability:.3f}); "
           f"{args.method}, {result.runs:,} runs, seed {args.seed}")
     print(result.indices.to_string(float_format=lambda v: f"{v:.3f}"))
@@ -78,10 +82,11 @@ def _sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cores() -> int:
-    from escalation.montecarlo.backends import default_workers
+def _capped(workers: int | None) -> int:
+    """Worker processes for sensitivity, capped as a batch caps them (twice the cores)."""
+    from escalation.montecarlo.batch import worker_count
 
-    return default_workers()
+    return worker_count("processes", workers, None)
 
 
 def _print_saved(figure: Any, root: Path, name: str, tables: list[Path]) -> None:
@@ -92,23 +97,27 @@ def _print_saved(figure: Any, root: Path, name: str, tables: list[Path]) -> None
 
 
 def register(commands: Any) -> None:
-    compare = commands.add_parser(
-        "compare", help="a counterfactual: the same runs with one assumption changed",
-        description="Runs the scenario and a variant with common random numbers (same seeds, "
-        "same streams) and reports the paired difference in each outcome's probability.")
-    compare.add_argument("file")
-    compare.add_argument("other", nargs="?", help="a second scenario file (the variant)")
+    compare = command(
+        commands, "compare", "a counterfactual: the same runs with one assumption changed",
+        "escalation compare us_iran_2020 --set 'actors.iran.policies.avenges.response.warn=[]'",
+        "Runs the scenario and a variant with common random numbers (same seeds, same streams) "
+        "and reports the paired difference in each outcome's probability.")
+    add_file(compare, "the base scenario")
+    compare.add_argument("other", nargs="?", metavar="OTHER_FILE", type=scenario_file,
+                         help="a second scenario file (or shipped name): the variant")
     compare.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                          help="the variant's change (repeatable; VALUE is YAML), e.g. "
                          "actors.iran.policies.avenges.response.warn=[]")
     compare.add_argument("--both", action="append", default=[], metavar="PATH=VALUE",
                          help="a setting applied to base and variant alike (repeatable)")
     add_batch_options(compare, runs=2000)
-    add_out(compare, "folder for comparison.csv and the figure")
+    add_out(compare, "folder for comparison.csv, transitions.csv and the figure")
     compare.set_defaults(handler=_compare)
 
-    sweep = commands.add_parser("sweep", help="re-run the batch over the values of one or two fields")
-    sweep.add_argument("file")
+    sweep = command(commands, "sweep", "re-run the batch over the values of one or two fields",
+                    "escalation sweep us_iran_2020 "
+                    "--param actors.iran.policies.avenges.probability=0:1:11")
+    add_file(sweep)
     sweep.add_argument("--param", action="append", required=True, metavar="PATH=LOW:HIGH:N",
                        help="a field and its values: LOW:HIGH:N evenly spaced, or A,B,C; give it "
                        "twice for a heat map")
@@ -118,17 +127,22 @@ def register(commands: Any) -> None:
     add_out(sweep, "folder for sweep.csv and the figure")
     sweep.set_defaults(handler=_sweep)
 
-    sensitivity = commands.add_parser(
-        "sensitivity", help="rank the uncertain parameters by how much they move an outcome")
-    sensitivity.add_argument("file")
+    sensitivity = command(
+        commands, "sensitivity", "rank the uncertain parameters by how much they move an outcome",
+        "escalation sensitivity us_iran_2020 --outcome war --samples 256",
+        "Sobol' or Morris indices of an outcome's probability for every uncertain parameter "
+        "(needs SALib: pip install 'escalation[sensitivity]').")
+    add_file(sensitivity)
     sensitivity.add_argument("--outcome", help="outcome class (default: war, else the last one)")
-    sensitivity.add_argument("--method", choices=("sobol", "morris"), default="sobol")
-    sensitivity.add_argument("--samples", type=at_least(2), default=512,
-                             help="base samples (Sobol', a power of 2) or trajectories (Morris)")
-    sensitivity.add_argument("--replicates", type=positive, default=1,
-                             help="runs (seeds) per design point (default 1)")
+    sensitivity.add_argument("--method", choices=("sobol", "morris"), default="sobol",
+                             help="Sobol' indices (default) or Morris elementary effects")
+    sensitivity.add_argument("--samples", type=at_least(2), default=512, metavar="N",
+                             help="base samples (Sobol', a power of 2) or trajectories (Morris), "
+                             "at least 2 (default 512)")
+    sensitivity.add_argument("--replicates", type=positive, default=1, metavar="N",
+                             help="runs (seeds) per design point, at least 1 (default 1)")
     add_seed(sensitivity)
-    sensitivity.add_argument("--workers", type=positive, help="processes (default: all cores)")
+    add_workers(sensitivity)
     add_settings(sensitivity)
     add_out(sensitivity, "folder for sensitivity.csv and the tornado chart")
     sensitivity.set_defaults(handler=_sensitivity)

@@ -1,9 +1,8 @@
-"""Commands on one scenario and its batches: validate, trace, run, plot, schema."""
+"""Commands on one scenario and its batches: validate, trace, run, plot."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,11 +11,13 @@ from escalation.cli.options import (
     EXIT_BAD_INPUT,
     EXIT_INTERRUPTED,
     add_batch_options,
+    add_file,
     add_out,
     add_results_folder,
     add_seed,
     add_settings,
     batch_options,
+    command,
     load,
     non_negative,
     number_in,
@@ -25,7 +26,6 @@ from escalation.engine.simulate import simulate
 from escalation.report.trace import format_trace
 from escalation.scenario.compiled import Scenario
 from escalation.scenario.loader import load_scenario
-from escalation.scenario.schema import ScenarioSpec
 
 if TYPE_CHECKING:
     from escalation.montecarlo.results import Results
@@ -75,10 +75,21 @@ def _run(args: argparse.Namespace) -> int:
             "--runs was reached before every interval was within"
         print(f"stopped: {reached} ±{args.until_ci}")
     if args.out:
-        print(f"written to {args.out}/: runs.parquet"
-              + (", events.parquet" if args.keep_events else "") + ", summary.json, scenario.yaml")
-        _print_figures(results, args.out, scenario)
+        _write_outputs(results, args.out, scenario, args.keep_events)
     return 0
+
+
+def _write_outputs(results: Results, out: str, scenario: Scenario, events: bool) -> None:
+    """A finished batch's figures and report, written into its folder; says where, in two
+    lines (the figures' own paths, two dozen of them, are in the report and the folder)."""
+    from escalation.plotting import write_figures
+    from escalation.report.html import write_report
+
+    figures = write_figures(results, out, scenario)
+    report = write_report(out)
+    print(f"written to {out}/: runs.parquet" + (", events.parquet" if events else "")
+          + f", summary.json, scenario.yaml and {len(figures)} figure files (PNG, SVG)")
+    print(f"report: {report}")
 
 
 def _interrupted(kept: int, out: str | None) -> str:
@@ -100,7 +111,8 @@ def _plot(args: argparse.Namespace) -> int:
         print(f"escalation: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     as_run = Path(args.folder) / "scenario.yaml"  # the very scenario the batch ran
-    _print_figures(results, args.folder, load_scenario(as_run) if as_run.is_file() else None)
+    _print_figures(results, args.out or args.folder,
+                   load_scenario(as_run) if as_run.is_file() else None)
     return 0
 
 
@@ -111,39 +123,37 @@ def _print_figures(results: Results, folder: str, scenario: Scenario | None) -> 
         print(path)
 
 
-def _schema(args: argparse.Namespace) -> int:
-    schema = ScenarioSpec.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    print(json.dumps(schema, indent=2, sort_keys=True))
-    return 0
-
-
 def register(commands: Any) -> None:
-    validate = commands.add_parser("validate", help="check a scenario file")
-    validate.add_argument("file")
+    validate = command(commands, "validate", "check a scenario file: every fault at its line",
+                       "escalation validate scenarios/us_iran_2020.yaml")
+    add_file(validate)
     add_settings(validate)
     validate.set_defaults(handler=_validate)
-    trace = commands.add_parser("trace", help="print one run as a timeline")
-    trace.add_argument("file")
+    trace = command(commands, "trace", "print one run as a timeline: what each side did and saw",
+                    "escalation trace us_iran_2020 --seed 42 --run 17")
+    add_file(trace)
     add_seed(trace)
-    trace.add_argument("--run", type=non_negative, default=0,
-                       help="run index within the batch (default 0)")
+    trace.add_argument("--run", type=non_negative, default=0, metavar="N",
+                       help="run index within the batch, from 0 (default 0)")
     add_out(trace, "also draw the run's timeline (PNG, SVG) into DIR")
     add_settings(trace)
     trace.set_defaults(handler=_trace)
-    run = commands.add_parser("run", help="run a Monte Carlo batch and summarise it")
-    run.add_argument("file")
+    run = command(commands, "run", "run a Monte Carlo batch and summarise it",
+                  "escalation run us_iran_2020 --runs 10000 --seed 42 --out results/us_iran")
+    add_file(run)
     add_batch_options(run, runs=1000)
-    add_out(run, "folder for runs.parquet, summary.json, ... (optional)")
+    add_out(run, "folder for runs.parquet, summary.json, the figures and report.html "
+            "(optional; it must not hold another batch)")
     run.add_argument("--keep-events", action="store_true", help="also write events.parquet")
     run.add_argument("--until-ci", type=number_in(0, 0.5, ends=False), metavar="HALF_WIDTH",
                      help="stop once every outcome's 95%% interval is within ± this")
     run.add_argument("--fail-fast", action="store_true", help="stop at the first failing run")
-    run.add_argument("--resume", action="store_true", help="finish an interrupted batch in --out")
+    run.add_argument("--resume", action="store_true",
+                     help="finish an interrupted batch in --out DIR (which must exist)")
     add_settings(run)
     run.set_defaults(handler=_run)
-    plot = commands.add_parser("plot", help="write a batch folder's figures (PNG and SVG) into it")
+    plot = command(commands, "plot", "write a batch folder's figures (PNG and SVG)",
+                   "escalation plot results/us_iran")
     add_results_folder(plot)
+    add_out(plot, "write the figures into DIR instead of RESULTS_DIR (for a read-only batch)")
     plot.set_defaults(handler=_plot)
-    schema = commands.add_parser("schema", help="print the JSON Schema of scenario files")
-    schema.set_defaults(handler=_schema)

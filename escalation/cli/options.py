@@ -55,14 +55,23 @@ share = number_in(0, 1)  # a proportion of runs or of impurity
 
 
 def output_folder(text: str) -> str:
-    """An argparse type for --out: refuses a file (or a path under one) before any work,
-    rather than at the first write after the runs. A missing folder is fine: it is created."""
+    """An argparse type for --out: refuses a file (or a path under one) and a folder this user
+    cannot write into, before any work, rather than at the first write after the runs. A
+    missing folder is fine: it is created."""
     from escalation.montecarlo.storage import unusable_folder
 
     problem = unusable_folder(text)
     if problem:
         raise argparse.ArgumentTypeError(problem)
     return text
+
+
+def writable(folder: str) -> bool:
+    """Whether files can be written into ``folder`` (commands that save next to a batch's
+    files fall back to printing only when it is read-only)."""
+    from escalation.montecarlo.storage import unusable_folder
+
+    return unusable_folder(folder) is None
 
 
 def batch_folder(text: str) -> str:
@@ -75,13 +84,41 @@ def batch_folder(text: str) -> str:
     return text
 
 
+def scenario_file(text: str) -> str:
+    """An argparse type for FILE: a scenario file, or the name of a shipped one (a local
+    file of that name wins); a name that is neither is refused with the shipped names."""
+    from escalation.library import resolve_scenario, unknown_scenario
+
+    problem = unknown_scenario(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return resolve_scenario(text)
+
+
+def command(commands: Any, name: str, summary: str, example: str, description: str = ""
+            ) -> argparse.ArgumentParser:
+    """A subcommand with its one-line ``summary`` (listed by group in ``escalation --help``)
+    and an ``example`` of its use at the end of its own help."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, description=description or summary, epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.set_defaults(summary=summary)
+    return parser
+
+
+def add_file(parser: argparse.ArgumentParser, what: str = "the scenario") -> None:
+    parser.add_argument("file", metavar="FILE", type=scenario_file,
+                        help=f"{what}: a YAML file, or the name of a shipped scenario "
+                        "(escalation scenarios lists them)")
+
+
 def add_out(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--out", metavar="DIR", type=output_folder, help=what)
 
 
 def add_results_folder(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", metavar="RESULTS_DIR", type=batch_folder,
-                        help="a batch folder written by run --out")
+                        help="a batch folder written by escalation run FILE --out DIR")
 
 
 def add_settings(parser: argparse.ArgumentParser) -> None:
@@ -100,22 +137,35 @@ def load(args: argparse.Namespace, file: str | None = None) -> Scenario:
 
 
 def add_seed(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seed", type=non_negative, default=0, help="batch seed (default 0)")
+    parser.add_argument("--seed", type=non_negative, default=0,
+                        help="batch seed, a whole number from 0 (default 0)")
+
+
+def add_workers(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=positive, metavar="N",
+                        help="worker processes (default: all cores; more than twice the cores "
+                        "is capped, with a warning)")
 
 
 def add_batch_options(parser: argparse.ArgumentParser, runs: int) -> None:
-    parser.add_argument("--runs", type=positive, default=runs,
+    parser.add_argument("--runs", type=positive, default=runs, metavar="N",
                         help=f"number of runs (default {runs}); a batch whose rows would take more "
                         "than a quarter of the machine's memory is refused")
     add_seed(parser)
-    parser.add_argument("--workers", type=positive, help="worker processes (default: all cores)")
-    parser.add_argument("--backend", choices=("serial", "processes", "dask"), default="processes")
-    parser.add_argument("--scheduler", help="Dask scheduler address (tcp://HOST:PORT); "
-                        "without it --backend dask starts a local cluster")
-    parser.add_argument("--chunk-size", type=positive, help="runs per task (default: automatic)")
+    add_workers(parser)
+    parser.add_argument("--backend", choices=("serial", "processes", "dask"), default="processes",
+                        help="where runs go: this process, local worker processes (default), or "
+                        "Dask (pip install 'escalation[dask]'; docs/dask.md)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="Dask scheduler address (tcp://HOST:PORT); without it --backend dask "
+                        "starts a local cluster")
+    parser.add_argument("--chunk-size", type=positive, metavar="N",
+                        help="runs per task (default: automatic)")
     parser.add_argument("--sample", choices=("independent", "lhs"), default="independent",
-                        help="how uncertain parameters are drawn (lhs: Latin hypercube)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+                        help="how uncertain parameters are drawn (default independent; lhs: "
+                        "Latin hypercube)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="no progress bar (none is drawn when standard error is not a terminal)")
 
 
 def batch_options(args: argparse.Namespace) -> dict[str, Any]:
