@@ -603,7 +603,7 @@ def _ladder_section() -> list[str]:
                      for index, rung in enumerate(ladder.rungs)])
     lines += _table(["threshold", "rung"],
                     [[_code(name), str(getattr(ladder, name))]
-                     for name in ("nationals_killed", "homeland_struck", "mutual_homeland")])
+                     for name in ("nationals_killed", "homeland_struck", "mutual_homeland", "war_deaths")])
     return lines
 
 

@@ -92,6 +92,7 @@ class RunRecord:
     threats: dict[str, str]
     parameters: dict[str, float]
     path: str = ""
+    crisis_days: float = 0.0  # to the last hostile act; duration_days runs to the end of the run
     rung_days: dict[int, float] = field(default_factory=dict)
     events: tuple[Event, ...] = field(default=(), repr=False)
     perceptions: tuple[Perceived, ...] = field(default=(), repr=False)

@@ -63,7 +63,8 @@ def simulate(
         threats_backed_down=tally.threats_backed_down, homeland_strikes=tally.homeland_strikes,
         accident_deaths=tally.accident_deaths, deaths=dict(tally.deaths),
         injuries=dict(tally.injuries), threats=dict(tally.threats),
-        parameters=parameter_values, path=tally.path, rung_days=dict(tally.rung_days),
+        parameters=parameter_values, path=tally.path, crisis_days=world.last_hostile / 24.0,
+        rung_days=dict(tally.rung_days),
         events=tuple(world.events),
         perceptions=tuple(world.perceptions), error=error,
     )

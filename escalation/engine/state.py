@@ -44,24 +44,34 @@ class ActorState:
 
 @dataclass(slots=True)
 class Ladder:
-    """Rung reached by each pair of actors, and who has struck whose homeland."""
+    """Rung reached by each pair of actors, who has struck whose homeland, and the deaths
+    between each pair (which make a war once they reach ``war_deaths``)."""
 
     mutual_homeland: int
+    war_deaths: int | None = None
+    war: int = 0  # the top rung
     pairs: dict[tuple[str, str], int] = field(default_factory=dict)
     homeland_struck: set[tuple[str, str]] = field(default_factory=set)
+    deaths: dict[tuple[str, str], int] = field(default_factory=dict)
     top: int = 0
 
-    def raise_to(self, attacker: str, victim: str, rung: int, homeland: bool) -> int:
-        """Record an act's rung between two actors; returns the pair's new rung."""
+    def raise_to(self, attacker: str, victim: str, rung: int, homeland: bool, deaths: int = 0
+                 ) -> int:
+        """Record an act between two actors; returns the act's rung, lifted by what the act
+        completed: both homelands struck, or the pair's deaths reaching a war's."""
         pair = (attacker, victim) if attacker < victim else (victim, attacker)
         if homeland:
             self.homeland_struck.add((attacker, victim))
             if (victim, attacker) in self.homeland_struck:
                 rung = max(rung, self.mutual_homeland)
+        if deaths and self.war_deaths is not None:
+            total = self.deaths[pair] = self.deaths.get(pair, 0) + deaths
+            if total >= self.war_deaths:
+                rung = max(rung, self.war)
         current = max(self.pairs.get(pair, 0), rung)
         self.pairs[pair] = current
         self.top = max(self.top, current)
-        return current
+        return rung
 
     def between(self, a: str, b: str) -> int:
         return self.pairs.get((a, b) if a < b else (b, a), 0)

@@ -124,7 +124,8 @@ class World:
             for d in scenario.actors
         }
         self.sponsors = {d.id: d.sponsor for d in scenario.actors if d.sponsor}
-        self.ladder = Ladder(scenario.ladder.mutual_homeland)
+        ladder = scenario.ladder
+        self.ladder = Ladder(ladder.mutual_homeland, ladder.war_deaths, len(ladder.rungs) - 1)
         self.tension = Tension(values[scenario.tension.half_life_days] * 24.0)
         self.tally = Tally(scenario)
         self.busy = 0
@@ -431,7 +432,8 @@ class World:
         if event.hostile and event.target and event.target != event.actor:
             event.rung = self._rung(event, base_rung)
             top = self.ladder.top
-            self.ladder.raise_to(event.actor, event.target, event.rung, event.homeland)
+            event.rung = self.ladder.raise_to(event.actor, event.target, event.rung,
+                                              event.homeland, event.deaths)
             if self.ladder.top > top:
                 self.tally.reached(self.ladder.top, self.env.now / 24.0)
             self.last_hostile = self.env.now

@@ -33,7 +33,7 @@ WORLD: dict[str, ValueType] = {
     "tension": N, "alert": B, "time": N, "max_rung": N, "pair_rung": N,
 }
 SUMMARY: dict[str, ValueType] = {
-    "ended_by": S, "duration_days": N, "max_rung": N, "start_rung": N, "max_tension": N,
+    "ended_by": S, "duration_days": N, "crisis_days": N, "max_rung": N, "start_rung": N, "max_tension": N,
     "tension": N,
     "hostile_acts": N, "kinetic_acts": N, "kinetic_responses": N, "stand_downs": N,
     "threats_made": N, "threats_carried_out": N, "threats_backed_down": N,

@@ -28,7 +28,8 @@ from escalation.scenario.compiled import Scenario
 
 EVENT_FIELDS = tuple(f.name for f in fields(Event))
 _SCALARS = (  # the first columns of every run table
-    "run", "run_seed", "outcome", "ended_by", "duration_days", "max_rung", "max_tension",
+    "run", "run_seed", "outcome", "ended_by", "duration_days", "crisis_days", "max_rung",
+    "max_tension",
     "hostile_acts", "kinetic_acts", "kinetic_responses", "stand_downs", "threats_made",
     "threats_carried_out", "threats_backed_down", "homeland_strikes", "accident_deaths",
 )
@@ -150,7 +151,8 @@ class RowWriter:
     def add(self, run: int, own_seed: int, outcome: str, world: World, values: list[float]) -> None:
         t = world.tally
         for append, value in zip(self.scalars, (
-            run, own_seed, outcome, t.ended_by, world.env.now / 24.0, world.ladder.top,
+            run, own_seed, outcome, t.ended_by, world.env.now / 24.0, world.last_hostile / 24.0,
+            world.ladder.top,
             world.tension.peak, t.hostile_acts, t.kinetic_acts, t.kinetic_responses,
             t.stand_downs, t.threats_made, t.threats_carried_out, t.threats_backed_down,
             t.homeland_strikes, t.accident_deaths,

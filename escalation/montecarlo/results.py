@@ -16,7 +16,7 @@ from escalation.montecarlo.stats import wilson
 
 # What ``report()`` computes; anything else in a summary.json is ``meta`` (the manifest).
 REPORT_KEYS = frozenset({"scenario", "seed", "runs", "requested", "completed", "failed",
-                         "stopped_by", "outcomes", "duration_days", "deaths", "threats"})
+                         "stopped_by", "outcomes", "duration_days", "crisis_days", "deaths", "threats"})
 
 
 @dataclass
@@ -104,6 +104,8 @@ class Results:
             "stopped_by": self.stopped_by,
             "outcomes": self.summary().reset_index().to_dict(orient="records"),
             "duration_days": _spread(self._completed("duration_days")),
+            **({"crisis_days": _spread(self._completed("crisis_days"))}
+               if "crisis_days" in self.runs else {}),  # batches before 0.2 lack it
             "deaths": {c[7:]: _spread(self._completed(c)) for c in self.runs.columns
                        if c.startswith("deaths.")},
             "threats": threats,
@@ -135,6 +137,10 @@ def _summary_lines(report: dict[str, Any]) -> list[str]:
     d = report["duration_days"]
     lines.append(f"  duration (days): median {d['median']:.1f}, 90% range "
                  f"[{d['p05']:.1f}, {d['p95']:.1f}]")
+    if "crisis_days" in report:
+        c = report["crisis_days"]
+        lines.append(f"  to the last hostile act (days): median {c['median']:.1f}, 90% range "
+                     f"[{c['p05']:.1f}, {c['p95']:.1f}]")
     for side, s in report["deaths"].items():
         if s["max"] > 0:
             lines.append(f"  deaths {side:<20} median {s['median']:.0f}, mean {s['mean']:.1f},"

@@ -195,6 +195,7 @@ class LadderDef:
     nationals_killed: int
     homeland_struck: int
     mutual_homeland: int
+    war_deaths: int | None = None
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ class Compiler:
         ladder = spec.ladder or standard_ladder()
         ladder_def = LadderDef(
             tuple(r.name for r in ladder.rungs), ladder.nationals_killed,
-            ladder.homeland_struck, ladder.mutual_homeland,
+            ladder.homeland_struck, ladder.mutual_homeland, ladder.war_deaths,
         )
         self._check_rungs(len(ladder.rungs))
         tension = TensionDef(

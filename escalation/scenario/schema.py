@@ -165,6 +165,9 @@ class Ladder(Model):
     mutual_homeland: int = Field(
         ge=0, description="Rung of a pair once both have struck each other's soil."
     )
+    war_deaths: int | None = Field(
+        None, ge=1, description="Deaths from hostile acts between a pair that make it a war "
+        "(the top rung); null: only acts of a top-rung kind do.")
 
     @model_validator(mode="after")
     def _within(self) -> Ladder:
