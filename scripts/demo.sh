@@ -3,7 +3,7 @@
 # one traced run. Writes results/demo/ (the README's tour then writes results/us_iran/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh sensitivity   # the package, and SALib for the README tour's sensitivity step
 OUT=results/demo
 echo
 echo "demo: checking the seed scenario (US-Iran, January 2020)"
