@@ -111,8 +111,8 @@ class PrimResult:
                 f"{len(self.trajectory) - 1})")
         if self.weak:
             line += (f"\nweak box: lift under {MIN_LIFT} or a density interval reaching the base "
-                     "rate; no combination of these assumptions clearly concentrates "
-                     f"'{self.outcome}', chance within runs decides more")
+                     "rate: no combination of these assumptions clearly concentrates "
+                     f"'{self.outcome}'; read the box as a hint, not a finding")
         return line
 
     def box_at(self, step: int) -> pd.DataFrame:
