@@ -63,13 +63,14 @@ class Comparison:
                  f"{self.variant.scenario} vs {self.base.scenario}: {n:,} paired runs (seed "
                  f"{self.base.seed}), {self.changed_runs:,} changed outcome",
                  f"  {'outcome':<22} {'base':>7} {'variant':>8} {'difference':>11}   "
-                 f"95% interval (paired, Newcombe)   independent ±   tighter"]
+                 f"{'95% interval (paired, Newcombe)':<33} {'independent ±':>13} {'tighter':>13}"]
         for outcome, r in rows.iterrows():
             tighter = "no run moved" if r["discordant"] == 0 else f"{r['tighter']:.1f}x"
+            interval = f"[{r['ci_low']:+.4f}, {r['ci_high']:+.4f}]"
+            independent = f"±{r['independent_half_width']:.3f}"
             lines.append(
                 f"  {outcome!s:<22} {r['base']:>7.3f} {r['variant']:>8.3f} {r['difference']:>+11.3f}"
-                f"   [{r['ci_low']:+.4f}, {r['ci_high']:+.4f}]          ±{r['independent_half_width']:.3f}"
-                f"   {tighter:>12}")
+                f"   {interval:<33} {independent:>13} {tighter:>13}")
         return "\n".join(lines)
 
 
