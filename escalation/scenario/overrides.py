@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from escalation.errors import Location, Path, Problem, ScenarioError, did_you_mean, format_path
+from escalation.scenario.standard import standard_data
 from escalation.scenario.yamlsource import SourceDocument
 
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -120,11 +121,13 @@ def _resolve(data: Any, text: str) -> Path:
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         if isinstance(node, dict):
-            if part not in node and not (last or (not path and _creatable(parts[index + 1:]))):
+            if part not in node and not (last or (not path and _creatable(parts[index + 1:]))
+                                         or _standard_entry(path, part)):
                 raise _Unresolved(_missing(path, part, node))
             key: str | int = str(part)
-            if key not in node and not last:
-                node[key] = {}  # an optional top-level section the file left out
+            if key not in node and not last:  # a standard kind or ladder the file left out, to
+                standard = standard_data((*map(str, path), key))  # change one field of; or an
+                node[key] = standard if isinstance(standard, dict) else {}  # optional section
         elif isinstance(node, list):
             key = _entry(node, part, path)
         else:
@@ -150,6 +153,11 @@ def _named_paths(node: Any, name: str = "", path: Path = ()) -> Iterator[tuple[s
             yield from _named_paths(value, name + step, (*path, index))
 
 
+def _standard_entry(path: Sequence[str | int], part: str | int) -> bool:
+    """A standard action kind the file does not redefine: a setting may change one field."""
+    return tuple(path) == ("action_kinds",) and standard_data(("action_kinds", str(part))) is not None
+
+
 def _creatable(rest: Sequence[str | int]) -> bool:
     return all(isinstance(part, str) for part in rest)
 
@@ -171,8 +179,12 @@ def _entry(entries: list[Any], part: str | int, path: list[str | int]) -> int:
 
 def _missing(path: list[str | int], part: str | int, node: Mapping[str, Any]) -> str:
     where = format_path(tuple(path)) if path else "the scenario"
-    return (f"'{where}' has no field '{part}'{did_you_mean(str(part), node)}; "
-            f"its fields: {', '.join(sorted(map(str, node))) or 'none'}")
+    names = sorted(map(str, node))
+    if tuple(path) == ("action_kinds",):  # a setting may also change a standard kind
+        standard = standard_data(("action_kinds",))
+        names = sorted({*names, *(standard if isinstance(standard, dict) else ())})
+    return (f"'{where}' has no field '{part}'{did_you_mean(str(part), names)}; "
+            f"its fields: {', '.join(names) or 'none'}")
 
 
 def _assign(data: Any, path: Path, value: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from functools import cache
 from importlib import resources
 
@@ -17,6 +18,18 @@ def _standard() -> dict[str, object]:
     data = yaml.safe_load(text)
     assert isinstance(data, dict)
     return data
+
+
+def standard_data(path: tuple[str, ...]) -> object | None:
+    """A copy of the standard vocabulary's raw data at ``path`` (``("ladder",)``,
+    ``("action_kinds", "strike")``), or None: what a setting may change without the scenario
+    repeating the rest."""
+    node: object = _standard()
+    for part in path:
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return copy.deepcopy(node)
 
 
 @cache
