@@ -17,6 +17,7 @@ ASSETS = {
     "a_home": {"owner": "a", "kind": "city"},
     "a_away": {"owner": "a", "host": "c", "kind": "city"},
     "a_camp": {"owner": "a", "host": "b", "kind": "base"},
+    "s_base": {"owner": "s", "kind": "base"},
 }
 
 
@@ -63,11 +64,14 @@ def test_roles_resolve_from_the_perceived_act(
     ({"owner": "offender", "same_kind": True}, {"pad", "a_camp"}),  # b's base was hit: bases
     ({"owner": "offender", "kind": "city", "host": "c"}, {"a_away"}),
     ("offender", {"pad", "a_home", "a_away", "a_camp"}),  # an actor: any of its assets
+    ({"owner": "self", "kind": "base"}, {"b_base"}),
+    ({"owner": "sponsor", "kind": "base"}, {"s_base"}),
 ])
 def test_a_strike_lands_on_one_of_the_assets_its_selector_admits(
     selector: object, eligible: set[str]
 ) -> None:
-    scenario = answered({"action": "strike", "target": selector, "salvo": 1})
+    scenario = answered({"action": "strike", "target": selector, "salvo": 1},
+                        a={"kind": "non_state", "sponsor": "s"})
     hit = {next(iter(answers(escalation.simulate(scenario, seed=seed)))).asset
            for seed in range(30)}
     assert hit == eligible
@@ -77,7 +81,8 @@ def test_same_kind_without_an_asset_hit_admits_any_kind() -> None:
     """An act that hit no asset (a criticism) leaves ``same_kind`` nothing to match."""
     rule = {"when": "perceived.actor == 'a'",
             "do": {"action": "strike", "target": {"owner": "offender", "same_kind": True}}}
-    scenario = crisis({"a": prompt(), "b": prompt(policies=[rule]), "c": prompt()}, assets=ASSETS,
+    scenario = crisis({"a": prompt(), "b": prompt(policies=[rule]), "c": prompt(), "s": prompt()},
+                      assets=ASSETS,
                       initial_events=[opening("a", "criticize", "b")])
     hit = {answers(escalation.simulate(scenario, seed=seed))[0].asset for seed in range(30)}
     assert hit == {"pad", "a_home", "a_away", "a_camp"}
@@ -86,7 +91,7 @@ def test_same_kind_without_an_asset_hit_admits_any_kind() -> None:
 @pytest.mark.parametrize("target", [
     {"owner": "offender", "kind": "city", "host": "b"},  # no city of a's in b
     {"owner": "origin_host"},                            # launched from home: no one
-    "s",                                                 # s owns nothing
+    "c",                                                 # c owns nothing
 ])
 def test_a_strike_with_nothing_to_hit_lapses(target: object) -> None:
     record = escalation.simulate(answered({"action": "strike", "target": target}))
@@ -96,7 +101,8 @@ def test_a_strike_with_nothing_to_hit_lapses(target: object) -> None:
 def test_an_opening_has_no_offender() -> None:
     """Roles other than ``self`` resolve to nothing in scripted openings: a criticism goes to
     no one, a strike at an offender's assets lapses."""
-    scenario = crisis({"a": prompt(), "b": prompt(), "c": prompt()}, assets=ASSETS,
+    scenario = crisis({"a": prompt(), "b": prompt(), "c": prompt(), "s": prompt()},
+                      assets=ASSETS,
                       initial_events=[opening("a", "criticize", "offender"),
                                       opening("a", "strike", {"owner": "offender"}, at=1),
                                       opening("a", "criticize", "self", at=2)])
