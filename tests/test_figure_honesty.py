@@ -15,16 +15,18 @@ import itertools
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex, to_rgb
+from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 import escalation
 from escalation.analysis.discovery import prim
-from escalation.analysis.sensitivity import swing_table
+from escalation.analysis.sensitivity import Sensitivity, swing_table
 from escalation.montecarlo.results import Results
 from escalation.plotting import (
     convergence_chart,
@@ -33,7 +35,7 @@ from escalation.plotting import (
     exchanges_chart,
     outcome_chart,
 )
-from escalation.plotting.assumptions import swing_chart
+from escalation.plotting.assumptions import swing_chart, tornado_chart
 from escalation.plotting.discovery import prim_chart
 from escalation.plotting.dynamics import first_passage_chart, survival_chart
 from escalation.plotting.palette import ACTORS, OUTCOMES, actor_colours, outcome_colours, tint
@@ -224,3 +226,16 @@ def test_every_interval_says_which_it_is(results: Results) -> None:
     assert "Wilson" in outcome_chart(results).axes[0].get_ylabel()
     icicle = {legend.get_title().get_text() for legend in path_icicle_chart(results).legends}
     assert any("Wilson" in title for title in icicle)
+
+
+def test_the_tornado_shows_s1_with_its_interval_and_marks_indices_inside_their_noise() -> None:
+    indices = pd.DataFrame({"S1": [0.30, 0.01], "S1_conf": [0.05, 0.03], "ST": [0.50, 0.02],
+                            "ST_conf": [0.06, 0.04], "S1_zero": [False, True],
+                            "ST_zero": [False, True]}, index=pd.Index(["p", "q"], name="parameter"))
+    figure = tornado_chart(Sensitivity("war", "sobol", 1000, indices, 0.1))
+    axes = figure.axes[0]
+    widths = sorted(round(p.get_width(), 6) for p in axes.patches)
+    assert widths == [0.01, 0.02, 0.3, 0.5]  # S1 and ST, each its own bar
+    bars = [c for c in axes.containers if isinstance(c, BarContainer)]
+    assert len(bars) == 2 and all(c.errorbar is not None for c in bars)  # S1's interval too
+    assert [t.get_text() for t in axes.get_yticklabels()] == ["p", "q (≈ 0)"]

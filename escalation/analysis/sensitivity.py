@@ -292,7 +292,9 @@ def clear_swings(table: pd.DataFrame) -> list[str]:
 
 def _design_swing(design: np.ndarray, y: np.ndarray, names: list[str], block: int) -> pd.DataFrame:
     """The swing table of the Sobol' design's base runs (its A and B rows: independent draws
-    of every parameter), so the Sobol' ranking can be checked against the swing chart's."""
+    of every parameter), so the Sobol' ranking can be checked against the swing chart's. The
+    A and B runs of one base sample share chance, so these intervals are a little narrower
+    than a batch's would be."""
     rows = np.arange(len(design)) % block
     base = (rows == 0) | (rows == block - 1)
     hit = y[base] >= 0.5  # a point's result is its share over replicates

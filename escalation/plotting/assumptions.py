@@ -110,7 +110,7 @@ def _short(value: object) -> str:
 def tornado_chart(sensitivity: Sensitivity) -> Figure:
     """Parameters ranked by total-order Sobol' index (or Morris mu*), with 95% intervals;
     beside each ST bar its first-order S1 with its own interval. A parameter whose index
-    cannot be told from zero (its interval includes 0) is marked '(≈ 0)' in its label."""
+    cannot be told from zero (its ST interval, or mu*'s, includes 0) is marked '(≈ 0)' in its label."""
     table = sensitivity.indices.head(TOP)
     figure = Figure(figsize=(SIZE[0] + 2, SIZE[1] + 0.6), layout="constrained")
     axes = figure.add_subplot()
@@ -132,9 +132,13 @@ def tornado_chart(sensitivity: Sensitivity) -> Figure:
                     fontsize="small")
     axes.invert_yaxis()
     figure.legend(loc="outside lower center", ncols=2, fontsize="small", frameon=False)
-    axes.set_title(f"what moves P({sensitivity.outcome}) (base {sensitivity.base_probability:.1%})\n"
-                   f"{sensitivity.method}, {sensitivity.runs:,} runs, chance shared within each "
-                   f"base sample; (≈ 0): interval includes 0")
+    ranked = "ST" if sensitivity.method == "sobol" else "mu*"
+    shown = f"top {len(table)} of {len(sensitivity.indices)}" if len(table) < len(sensitivity.indices) \
+        else f"all {len(table)}"
+    axes.set_title(f"what moves P({sensitivity.outcome}) (base {sensitivity.base_probability:.1%}): "
+                   f"{shown} parameters\n{sensitivity.method}, {sensitivity.runs:,} runs, chance "
+                   f"shared within each base sample\n(≈ 0) after a name: its {ranked} interval includes 0",
+                   fontsize=10)
     return figure
 
 
