@@ -12,10 +12,11 @@ how much. The same seed is used on both sides: a change that leaves every draw a
 identical tables (p = 1).
 
     .venv/bin/python benchmarks/stability.py --base HEAD~3 --runs 20000
-    .venv/bin/python benchmarks/stability.py --base v0.1.0 --scenarios us_iran_2020
+    .venv/bin/python benchmarks/stability.py --base e00f0fa~1 --head e00f0fa --scenarios us_iran_2020
 
 Each revision runs in its own process with its own source tree on the path (a `git worktree`
-of the base, made in a temporary folder and removed after).
+of the base, and of the head when one is given, made in a temporary folder and removed
+after); without --head the other side is this checkout's working tree.
 """
 
 from __future__ import annotations
@@ -82,17 +83,21 @@ def shares(side: dict[str, list]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", required=True, help="git revision to compare with")
+    parser.add_argument("--head", help="git revision to compare (default: the working tree)")
     parser.add_argument("--runs", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--scenarios", nargs="*", help="names (default: every library file)")
     args = parser.parse_args()
     names = args.scenarios or sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
     with tempfile.TemporaryDirectory() as scratch:
+        trees = {"base": args.base, **({"head": args.head} if args.head else {})}
+        for side, revision in trees.items():
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q",
+                            str(Path(scratch) / side), revision], check=True)
         base_tree = Path(scratch) / "base"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q",
-                        str(base_tree), args.base], check=True)
+        head_tree = Path(scratch) / "head" if args.head else ROOT
         try:
-            print(f"| scenario | base ({args.base}) | this checkout | "
+            print(f"| scenario | base ({args.base}) | {args.head or 'this checkout'} | "
                   "p: outcome χ² | duration KS | duration MWU | deaths KS | deaths MWU |")
             print("|---|---|---|---|---|---|---|---|")
             for name in names:
@@ -101,13 +106,15 @@ def main() -> int:
                     print(f"| {name} | (not in base) | | | | | | |")
                     continue
                 base = measure(base_tree, base_file, args.runs, args.seed)
-                head = measure(ROOT, ROOT / "scenarios" / f"{name}.yaml", args.runs, args.seed)
+                head = measure(head_tree, head_tree / "scenarios" / f"{name}.yaml", args.runs,
+                               args.seed)
                 p = compare(base, head)
                 cells = " | ".join(f"**{v:.2g}**" if v < FLAG else f"{v:.2g}" for v in p.values())
                 print(f"| {name} | {shares(base)} | {shares(head)} | {cells} |", flush=True)
         finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
-                            str(base_tree)], check=False)
+            for side in trees:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
+                                str(Path(scratch) / side)], check=False)
     print(f"\n{args.runs:,} runs a side, seed {args.seed}; bold: p < {FLAG}")
     return 0
 

@@ -4,7 +4,9 @@ Every actor gets its own perception of every event: late, noisy and, about its e
 losses, biased; casualties revealed in stages arrive as revisions. Reports due at the same
 moment travel as one SimPy event. An actor that hears news while idle starts to deliberate,
 for its deliberation time (its follow-up time when the news is of its own act); news arriving
-meanwhile joins that deliberation. Deliberating, it asks its policies in order.
+meanwhile joins that deliberation. Reports of its own acts are followed up apart: decided on
+after its follow-up time (the declaration planned with an act), even while a deliberation on
+others' acts is under way. Deliberating, it asks its policies in order.
 
 This is the innermost loop of a run (in a typical run, most of the work is here), so the
 functions are written flat, with few calls.
@@ -91,28 +93,45 @@ def _arrival(world: World, batch: list[Delivery]) -> Callable[[object], None]:
                 observer.injuries_suffered += own[1]
             if keep:
                 world.perceptions.append(perceived)
-            observer.inbox.append(perceived)
-            if not observer.deciding:  # an idle actor starts to deliberate
-                observer.deciding = True
-                world.busy += 1
-                d = observer.d
-                delay = draw(d.follow_up if perceived.event.actor == d.id else d.deliberation,
-                             streams[observer.decide])
-                world._after(delay, _decision(world, observer))
+            d = observer.d
+            if perceived.event.actor == d.id:  # its own act: followed up apart
+                observer.own_inbox.append(perceived)
+                if not observer.following_up:
+                    observer.following_up = True
+                    world.busy += 1
+                    world._after(draw(d.follow_up, streams[observer.decide]),
+                                 _follow_up(world, observer))
+            else:
+                observer.inbox.append(perceived)
+                if not observer.deciding:  # an idle actor starts to deliberate
+                    observer.deciding = True
+                    world.busy += 1
+                    world._after(draw(d.deliberation, streams[observer.decide]),
+                                 _decision(world, observer))
             firsts += first
         world._work(-firsts)  # never to zero here: whoever was told is deliberating
     return arrive
 
 
 def _decision(world: World, state: ActorState) -> Callable[[object], None]:
-    return lambda _: decide(world, state)
+    def deliberated(_: object) -> None:
+        batch, state.inbox = state.inbox, []
+        state.deciding = False
+        decide(world, state, batch)
+    return deliberated
 
 
-def decide(world: World, state: ActorState) -> None:
-    """Deliberate on everything that arrived while deliberating, in order: each policy in
-    turn may act, and may stop the later ones."""
-    batch, state.inbox = state.inbox, []
-    state.deciding = False
+def _follow_up(world: World, state: ActorState) -> Callable[[object], None]:
+    def followed_up(_: object) -> None:
+        batch, state.own_inbox = state.own_inbox, []
+        state.following_up = False
+        decide(world, state, batch)
+    return followed_up
+
+
+def decide(world: World, state: ActorState, batch: list[Perceived]) -> None:
+    """Deliberate on the reports in ``batch``, in order: each policy in turn may act, and
+    may stop the later ones."""
     policies = state.d.policies  # an actor without policies only takes its time
     for perceived in batch if policies else ():
         context = DecisionContext(world, state, perceived)

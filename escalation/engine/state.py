@@ -26,6 +26,8 @@ class ActorState:
     memory: dict[str, dict[str, Any]] = field(default_factory=dict)
     inbox: list[Perceived] = field(default_factory=list)  # perceptions not yet deliberated on
     deciding: bool = False  # a deliberation is under way; news joins its inbox
+    own_inbox: list[Perceived] = field(default_factory=list)  # reports of its own acts, ...
+    following_up: bool = False  # ... decided on after its follow-up time, whatever else is under way
     decide: str = ""  # the names of its random streams' purposes, formatted once per run
     effects: str = ""
     perceive: str = ""
