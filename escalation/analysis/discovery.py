@@ -18,7 +18,11 @@ from escalation.montecarlo.results import Results
 from escalation.montecarlo.stats import wilson
 
 DEFAULT_OUTCOME = "war"
-MIN_LIFT = 1.2  # a box less than 20% denser than all runs is weak, whatever its interval
+# A box less than 30% denser than all runs is weak, whatever its interval: peeling picks the
+# densest slices of the very runs it is scored on, and on pure noise the size of the seed's
+# batches (3,000 runs, 19 parameters, a 9% base rate) the chosen box's lift reached 1.19 in
+# 30 draws.
+MIN_LIFT = 1.3
 LOW, HIGH = 0, 1
 BOX_COLUMNS = ("parameter", "low", "high", "original_low", "original_high")
 
