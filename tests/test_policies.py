@@ -28,7 +28,7 @@ from escalation.policies.base import Policy
 from escalation.policies.graduated import choose_option
 from escalation.policies.proportional import proportional_salvo
 from escalation.policies.registry import POLICIES
-from tests.toys import quick
+from tests.toys import crisis, opening, prompt, quick
 
 SEEDS = range(6)
 
@@ -258,6 +258,15 @@ class TestProportionalRetaliation(PolicyContract):
         (answer,) = [e for e in by(record, "a") if e.policy == self.label]
         assert answer.salvo <= 3.6
 
+    def test_a_salvo_of_zero_lets_later_policies_answer(self) -> None:
+        """A cap of 0 leaves nothing to fire: the policy does not act, and the next answers."""
+        text = CAPPED.replace("response: {{action: strike, target: b_base}}",
+                              "response: {{action: strike, target: b_base}}\n"
+                              "      - {{when: 'perceived.against_me',"
+                              " do: {{action: sanctions, target: b}}}}")
+        record = run(load(text.format(k=1, unit_harm=1, cap=0, minimum=0, people=5)), 0)
+        assert [(e.kind, e.policy) for e in by(record, "a")] == [("sanctions", "a.rule_1")]
+
 
 # -- tit for tat ------------------------------------------------------------------------
 TIT_FOR_TAT = """
@@ -358,6 +367,14 @@ class TestTitForTat(PolicyContract):
         scenario = provoked(0.5, acts)
         answered = sum(len(by(run(scenario, seed), "a")) for seed in range(10))
         assert 60 <= answered <= 140  # of 200 acts
+
+    def test_a_forgiven_offender_is_still_an_opponent_and_is_answered_once(self) -> None:
+        """Forgiving (generosity 1) still remembers the offender, so its stand-down is
+        answered; an opponent's conciliation is answered once, then it is forgotten."""
+        acts = [("b", "strike", 0), ("b", "stand_down", 10), ("b", "stand_down", 20)]
+        for generosity, kinds in ((1, ["ceasefire"]), (0, ["sanctions", "ceasefire"])):
+            record = run(provoked(generosity, acts), 0)
+            assert [e.kind for e in by(record, "a")] == kinds
 
     def test_answers_conciliation_only_from_a_past_opponent(self) -> None:
         record = run(provoked(0, [
@@ -599,6 +616,52 @@ class TestThreatThenEnforce(PolicyContract):
         assert record.threats == {self.label: "lapsed"}
         assert [e.kind for e in by(record, "a")] == ["threat"]
         assert observed_credibility(record) == "as_expected"
+
+    @pytest.mark.parametrize(("expiry", "fate"), [(1, "carried_out"), (0.99, "lapsed")])
+    def test_a_threat_lapses_only_after_its_expiry(self, expiry: float, fate: str) -> None:
+        """Issued at hour 0 and crossed at hour 24: a threat of one day still holds."""
+        scenario = crisis(
+            {"a": prompt(deliberation_hours=0, resolve=1, policies=[
+                {"policy": "threat_then_enforce", "id": "t", "expires_after_days": expiry,
+                 "issue_when": "perceived.kind == 'statement'",
+                 "threat": {"action": "threat", "target": "b"},
+                 "red_line": "perceived.kind == 'sanctions'",
+                 "enforce": {"action": "sanctions", "target": "b"}}]),
+             "b": prompt()},
+            initial_events=[opening("b", "statement", "a"), opening("b", "sanctions", "a", at=24)],
+        )
+        assert run(scenario).threats == {"a.t": fate}
+
+    @pytest.mark.parametrize(("defiance", "note"), [(0, "committed"), (1, "released")])
+    def test_issuing_commits_without_stopping_and_settling_releases(
+        self, defiance: float, note: str
+    ) -> None:
+        """Issuing adds the audience cost (0.5) to commitment and lets the next policy answer
+        the same report; a settled threat takes it back."""
+        text = THREAT.replace(
+            "        {expiry}\n",
+            "        {expiry}\n"
+            "      - {{when: \"perceived.kind == 'statement'\", stop: false,\n"
+            "          do: {{action: criticize, target: b}}}}\n"
+            "      - {{when: \"perceived.kind == 'ping' and own.commitment == 0.5\",\n"
+            "          do: {{action: statement, target: null, note: committed}}}}\n"
+            "      - {{when: \"perceived.kind == 'ping' and own.commitment == 0\",\n"
+            "          do: {{action: statement, target: null, note: released}}}}\n")
+        record = run(load(text.format(resolve=1, audience_cost=0.5, credibility=0.5, learning=0.5,
+                                      expected=0.5, defiance=defiance, expiry="")), 0)
+        threat_act, answer = by(record, "a")[:2]
+        assert (threat_act.kind, answer.kind, answer.cause) == ("threat", "criticize", threat_act.cause)
+        assert [e.note for e in by(record, "a") if e.kind == "statement"] == [note]
+
+    @pytest.mark.parametrize(("resolve", "audience_cost"), [(0.0, 0.5), (0.2, 0.5)])
+    def test_enforcement_probability_is_resolve_plus_the_rest_times_commitment(
+        self, resolve: float, audience_cost: float
+    ) -> None:
+        runs = 200
+        chance = resolve + (1 - resolve) * audience_cost
+        scenario = threat(resolve=resolve, audience_cost=audience_cost)
+        kept = sum(run(scenario, seed).threats[self.label] == "carried_out" for seed in range(runs))
+        assert abs(kept / runs - chance) <= 5 * math.sqrt(chance * (1 - chance) / runs)
 
     def test_threat_counted_as_carried_out_has_an_enforcing_act(self) -> None:
         text = THREAT.replace("enforce: {{action: strike, target: {{owner: b}}, salvo: 3}}",
