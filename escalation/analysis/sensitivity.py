@@ -87,8 +87,9 @@ def sensitivity(
     Every point of one base sample (Sobol': A, B and each A-with-one-column-of-B; Morris: one
     trajectory) runs with the same run seed, so chance (salvos, delays, perception) is held
     fixed while the assumptions change: a parameter that never matters gets exactly zero, and
-    the indices are shares of the outcome's total variance, chance included (chance's own
-    share is roughly 1 - sum of ST). ``replicates`` runs each point with that many seeds.
+    the indices are shares of the outcome's total variance, chance included (1 - sum of S1 is
+    the share of chance and of interactions; as a parameter interacts with the chance it is
+    run with, sum of ST may exceed 1). ``replicates`` runs each point with that many seeds.
     Sobol' costs ``samples x (parameters + 2) x replicates`` runs (``samples`` a power of 2),
     Morris ``samples x (parameters + 1) x replicates`` (``samples`` trajectories).
 
