@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from escalation.engine.namespace_view import PerceptionView
 
 if TYPE_CHECKING:
+    from escalation.engine.records import Perceived
     from escalation.engine.state import ActorState
     from escalation.engine.world import World
+    from escalation.policies.base import Act
+    from escalation.scenario.compiled import OrderDef
 
 
 class DecisionContext(PerceptionView):
@@ -17,7 +21,37 @@ class DecisionContext(PerceptionView):
     conditions read them): one object per deliberation, not two, since deliberations are the
     commonest thing in a run."""
 
-    __slots__ = ()
+    __slots__ = ("deferred",)
+    deferred: list[Callable[[Sequence[Act]], None]] | None
+
+    def __init__(self, world: World, me: ActorState, p: Perceived | None) -> None:
+        self.world, self.me, self.p = world, me, p  # type: ignore[assignment]
+        self.deferred = None
+
+    def target_owner(self, order: OrderDef) -> str:
+        """Whose is the target of ``order``, roles resolved against this perception ('' when
+        it has none)."""
+        if order.actor:
+            return order.actor
+        if order.asset:
+            return self.world.scenario.assets[order.asset].owner
+        if order.selector is None:
+            return ""
+        owner, event = order.selector.owner, self.p.event if self.p is not None else None
+        if owner == "self":
+            return self.me.d.id
+        if event is None or owner not in ("offender", "sponsor", "origin_host"):
+            return owner if owner not in ("offender", "sponsor", "origin_host") else ""
+        if owner == "origin_host":
+            return event.origin_host
+        return self.world.sponsors.get(event.actor, event.actor) if owner == "sponsor" else event.actor
+
+    def defer(self, settle: Callable[[Sequence[Act]], None]) -> None:
+        """Call ``settle`` with every act this deliberation launched, once all policies have
+        answered (a verdict that depends on what later policies do)."""
+        if self.deferred is None:
+            self.deferred = []
+        self.deferred.append(settle)
 
     @property
     def namespace(self) -> DecisionContext:
@@ -58,7 +92,7 @@ class SettlingContext(DecisionContext):
     __slots__ = ()
 
     def __init__(self, world: World, me: ActorState) -> None:
-        self.world, self.me = world, me
+        super().__init__(world, me, None)
 
     def __missing__(self, name: str) -> object:
         raise AssertionError(f"'{name}' read outside a deliberation: a namespace is read only "

@@ -21,6 +21,7 @@ from escalation.engine.context import DecisionContext
 from escalation.engine.perception import disclosure_steps, distortion, perceived_counts
 from escalation.engine.records import Event, Perceived
 from escalation.engine.state import ActorState
+from escalation.policies.base import Act
 from escalation.scenario.compiled import draw
 
 if TYPE_CHECKING:
@@ -135,12 +136,18 @@ def decide(world: World, state: ActorState, batch: list[Perceived]) -> None:
     policies = state.d.policies  # an actor without policies only takes its time
     for perceived in batch if policies else ():
         context = DecisionContext(world, state, perceived)
+        launched: list[Act] = []
         for policy in policies:
             response = policy.respond(context)
             if response is None:
                 continue
             for act in response.acts:
                 world._launch(state, act, perceived.event, policy.label)
+            launched += response.acts
             if response.stop:
                 break
+        if context.deferred:  # verdicts that wait for what the whole deliberation did
+            deferred, context.deferred = context.deferred, None  # they hold the context: no cycle
+            for settle in deferred:
+                settle(launched)
     world._work(-1)

@@ -103,6 +103,7 @@ class World:
     sponsors: dict[str, str]
     ladder: Ladder
     tension: Tension
+    last_hostile: float  # hours: when the last hostile act against another actor happened
 
     def __init__(
         self, scenario: Scenario, values: list[float], streams: Streams, keep_events: bool

@@ -8,7 +8,7 @@ processes, and free of hidden state between runs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -69,6 +69,10 @@ class Context(Protocol):
     def adjust_commitment(self, delta: float) -> None: ...
 
     def adjust_credibility(self, toward_kept: bool, learning: float) -> None: ...
+
+    def defer(self, settle: Callable[[Sequence[Act]], None]) -> None: ...
+
+    def target_owner(self, order: OrderDef) -> str: ...
 
     @property
     def now_days(self) -> float: ...

@@ -8,6 +8,7 @@ credibility toward 1, backing down moves it toward 0, by ``learning``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -78,8 +79,18 @@ class ThreatThenEnforcePolicy(Policy):
         if ctx.rng.random() < enforcement_probability(resolve, commitment):
             memory["status"] = ENFORCING  # settled when the act happens, or lapses
             return Response((Act(self.enforce, enforces=Enforcement(self.label, self.learning)),), True)
-        settle(ctx, self.label, BACKED_DOWN, ctx.value(self.learning))
+        ctx.defer(self._verdict(ctx, ctx.target_owner(self.threat)))
         return None
+
+    def _verdict(self, ctx: Context, enemy: str) -> Callable[[Sequence[Act]], None]:
+        """The threat's fate once the deliberation is over: it did not enforce, but if a later
+        policy struck the threatened enemy all the same, the threat was kept, not backed down
+        from (its record must agree with what was done)."""
+        def settle_after(acts: Sequence[Act]) -> None:
+            kept = any(act.order.kind.kinetic and ctx.target_owner(act.order) == enemy
+                       for act in acts)
+            settle(ctx, self.label, CARRIED_OUT if kept else BACKED_DOWN, ctx.value(self.learning))
+        return settle_after
 
     def stand(self, ctx: Context, days_ago: float) -> None:
         """The threat was issued before t = 0: pending, binding, its red line checked from

@@ -126,7 +126,7 @@ def _resolve(data: Any, text: str) -> Path:
                 raise _Unresolved(_missing(path, part, node))
             key: str | int = str(part)
             if key not in node and not last:  # a standard kind or ladder the file left out, to
-                standard = standard_data((*map(str, path), key))  # change one field of; or an
+                standard = standard_data((*map(str, path), str(key)))  # change a field of; or an
                 node[key] = standard if isinstance(standard, dict) else {}  # optional section
         elif isinstance(node, list):
             key = _entry(node, part, path)
