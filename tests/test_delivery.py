@@ -1,7 +1,8 @@
-"""How an actor decides (docs/scenario-format.md 2.5.1): an idle actor that hears news waits
-its deliberation time (its follow-up time when that news is of its own act), and then
-deliberates on everything that reached it meanwhile, asking its policies in order until one
-stops. Statements are instantaneous, so an answer's time is the moment of the decision."""
+"""How an actor decides (docs/scenario-format.md 2.5.1): an idle actor that hears of others'
+acts waits its deliberation time, and of its own acts its follow-up time, apart; it then
+decides on everything of that sort that reached it meanwhile, asking its policies in order
+until one stops. Statements are instantaneous, so an answer's time is the moment of the
+decision."""
 
 from __future__ import annotations
 
@@ -35,9 +36,9 @@ def test_news_of_its_own_act_waits_the_follow_up_time_other_news_the_deliberatio
     assert [(e.note, e.time) for e in statements(record, "b")] == [("answer", 7.0)]
 
 
-def test_the_follow_up_time_is_chosen_by_the_news_that_starts_the_deliberation() -> None:
-    """a hears b's act first, then its own: it waits its deliberation time, and then
-    deliberates on both."""
+def test_news_of_its_own_act_is_followed_up_apart_from_a_deliberation_under_way() -> None:
+    """a hears b's act at hour 0 and its own at hour 1: it decides on its own act after its
+    follow-up time (hour 6), and on b's after its full deliberation (hour 30)."""
     scenario = crisis(
         {"a": prompt(deliberation_hours=30, follow_up_hours=5,
                      policies=[says("own", "perceived.by_me and perceived.kind == 'criticize'"),
@@ -46,7 +47,7 @@ def test_the_follow_up_time_is_chosen_by_the_news_that_starts_the_deliberation()
         initial_events=[opening("b", "criticize", "a"), opening("a", "criticize", "b", at=1)],
     )
     record = escalation.simulate(scenario)
-    assert [(e.note, e.time) for e in statements(record, "a")] == [("other", 30.0), ("own", 30.0)]
+    assert [(e.note, e.time) for e in statements(record, "a")] == [("own", 6.0), ("other", 30.0)]
 
 
 def test_without_a_follow_up_time_news_of_its_own_act_waits_the_deliberation() -> None:
