@@ -67,6 +67,21 @@ def _call(callback: Callback) -> _Call:
     return call
 
 
+class _Deferred:
+    """An act decided now and started later (``after_hours``): an object, not a closure over
+    the world, for the same reason as ``TenseArrivals``."""
+
+    __slots__ = ("act", "cause", "label", "state", "world")
+
+    def __init__(self, world: World, state: ActorState, act: Act, cause: Event | None,
+                 label: str) -> None:
+        self.world, self.state, self.act, self.cause, self.label = world, state, act, cause, label
+
+    def start(self, _: object) -> None:
+        self.world._start(self.state, self.act, self.cause, self.label)
+        self.world._work(-1)  # the act, if under way, keeps the crisis open itself
+
+
 class TenseArrivals:
     """Calls ``occur`` at up to ``times`` arrivals of a Poisson process (``per_day``) that find
     tension at or above ``threshold``; arrivals in calmer moments are dropped (thinning).
@@ -271,8 +286,13 @@ class World:
     def _launch(self, state: ActorState, act: Act, cause: Event | None, label: str) -> None:
         """Carry an act out: one that takes time starts in a step of its own at this moment,
         after the deliberation that chose it; an instantaneous one (a statement, a stand-down)
-        happens at once."""
-        if act.order.warn or act.order.kind.duration != 0.0:
+        happens at once; one with ``after_hours`` starts that long after the decision (the
+        wait keeps the crisis open)."""
+        if act.order.after is not None:
+            self.busy += 1
+            self._after(draw(act.order.after, self.streams[state.decide]),
+                        _Deferred(self, state, act, cause, label).start)
+        elif act.order.warn or act.order.kind.duration != 0.0:
             self._soon(lambda _: self._start(state, act, cause, label))
         else:
             self._start(state, act, cause, label)

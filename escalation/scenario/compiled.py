@@ -89,6 +89,7 @@ class OrderDef:
     warn: tuple[str, ...]
     lead: Variate
     note: str
+    after: Variate | None = None  # hours from the decision to the act's start
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,10 +99,12 @@ class Compiler:
             self.refs.check_actor(self, warned, (*path, "warn", index))
         self._count_variate(spec.salvo, (*path, "salvo"), MAX_UNITS, "units")
         self._nonnegative_variate(spec.warning_lead_hours, (*path, "warning_lead_hours"))
+        self._nonnegative_variate(spec.after_hours, (*path, "after_hours"))
         return OrderDef(
             kind, asset, actor, selector, _variate(spec.salvo) if spec.salvo is not None else None,
             spec.weapon or kind.weapon, spec.origin, spec.warn,
             _variate(spec.warning_lead_hours), spec.note,
+            _variate(spec.after_hours) if spec.after_hours is not None else None,
         )
 
     # -- the whole scenario --------------------------------------------------------------

@@ -98,6 +98,10 @@ class Order(Model):
     warning_lead_hours: Variate = Field(
         1.0, description="Hours between the warning and the launch."
     )
+    after_hours: Variate | None = Field(
+        None, description="Hours between the decision and the start of the act: preparation, "
+        "or an answer decided at once and carried out days later; none: at once."
+    )
     note: str = Field("", description="Free text shown in traces.")
 
 
