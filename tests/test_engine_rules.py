@@ -306,3 +306,35 @@ def test_a_terminal_class_ends_the_run_at_the_event_that_makes_it_hold() -> None
     record = run(scenario)
     assert (record.outcome, *ended(record)) == ("second", "terminal", 10.0)
     assert len(record.events) == 2
+
+
+def test_a_run_no_class_holds_for_is_unclassified() -> None:
+    scenario = crisis({"a": prompt(), "b": prompt()},
+                      outcomes=[{"id": "never", "when": "hostile_acts > 100"}],
+                      initial_events=[opening("a", "criticize", "b")])
+    assert run(scenario).outcome == "unclassified"
+
+
+def test_a_records_summary_is_one_flat_row() -> None:
+    """Scalars as they are; deaths, injuries, threats, rung days and parameters one column
+    each, named by their kind and key; no events or perceptions."""
+    threat = {"policy": "threat_then_enforce", "id": "t", "issue_when": "perceived.by_me",
+              "threat": {"action": "threat", "target": "b"}, "red_line": "false",
+              "enforce": {"action": "criticize", "target": "b"}}
+    scenario = crisis(
+        {"a": prompt(policies=[threat], resolve={"dist": "uniform", "low": 0, "high": 1}),
+         "b": prompt()},
+        ladder=ladder(), action_kinds={"hit": kill(2)},
+        assets={"b_base": {"owner": "b", "host": "a", "personnel": 3}},
+        initial_events=[opening("a", "hit", "b_base", at=12)],
+    )
+    record = run(scenario)
+    row = record.summary()
+    assert row["outcome"] == record.outcome and row["max_rung"] == 2 and row["seed"] == 0
+    assert (row["deaths.a"], row["deaths.b"], row["injuries.b"]) == (0, 3, 0)
+    assert row["threat.a.t"] == "pending"
+    assert (row["rung_day.1"], row["rung_day.2"]) == (0.5, 0.5)
+    assert row["param.actors.a.resolve"] == record.parameters["actors.a.resolve"]
+    assert row["crisis_days"] == pytest.approx(13 / 24)  # the threat, an hour after the hit
+    assert not {"deaths", "injuries", "threats", "parameters", "rung_days", "events",
+                "perceptions"} & set(row)
