@@ -45,6 +45,24 @@ class PerceptionView(dict[str, object]):
         return value
 
 
+class StandingView(PerceptionView):
+    """What ``me`` knows with no act before it (an initiative's ``when``): its own state, the
+    world's, and the run's counts so far, as outcome conditions read them."""
+
+    __slots__ = ()
+
+    def __init__(self, world: World, me: ActorState) -> None:
+        self.world, self.me = world, me
+
+    def __missing__(self, name: str) -> object:
+        try:
+            return super().__missing__(name)
+        except KeyError:  # not an actor's name: one of the run's counts
+            value = self.world.tally.namespace(self.world)[name]
+            self[name] = value
+            return value
+
+
 def _asset_kind(n: PerceptionView) -> str:
     asset = n.world.scenario.assets.get(n.p.event.asset)
     return asset.kind if asset else ""
@@ -90,6 +108,7 @@ _GETTERS: dict[str, Callable[[PerceptionView], object]] = {
     "own.stood_down": lambda n: n.me.stood_down,
     "own.deaths_suffered": lambda n: float(n.me.deaths_suffered),
     "own.injuries_suffered": lambda n: float(n.me.injuries_suffered),
+    "own.restrained": lambda n: n.me.restrained,
     "tension": lambda n: n.world.tension.at(n.world.env.now),
     "alert": lambda n: n.world.tension.at(n.world.env.now)
     >= n.world.values[n.world.scenario.tension.alert_threshold],

@@ -28,6 +28,7 @@ class ActorState:
     deciding: bool = False  # a deliberation is under way; news joins its inbox
     own_inbox: list[Perceived] = field(default_factory=list)  # reports of its own acts, ...
     following_up: bool = False  # ... decided on after its follow-up time, whatever else is under way
+    restrained: bool = False  # held back by a 'restrain' act: its initiatives pause
     decide: str = ""  # the names of its random streams' purposes, formatted once per run
     effects: str = ""
     perceive: str = ""

@@ -25,6 +25,7 @@ from escalation.engine import effects
 from escalation.engine.context import SettlingContext
 from escalation.engine.delivery import report
 from escalation.engine.guard import Recent, bad_delay, beyond, people, runaway
+from escalation.engine.namespace_view import StandingView
 from escalation.engine.records import PAST, Event, Perceived
 from escalation.engine.state import ActorState, Ladder, Tension
 from escalation.engine.streams import Streams
@@ -45,6 +46,7 @@ from escalation.scenario.compiled import (
 )
 
 Callback = Callable[[object], None]  # called with the scheduled object, which it ignores
+_HOLDS = frozenset({"restrain", "unleash"})
 
 
 class _Call:
@@ -89,18 +91,21 @@ class TenseArrivals:
     An object rather than a closure that schedules itself: such a closure holds itself (and
     so the world) in a reference cycle, which only the cyclic garbage collector can free."""
 
-    __slots__ = ("label", "left", "occur", "per_hour", "rng", "threshold", "world")
+    __slots__ = ("gate", "label", "left", "occur", "per_hour", "rng", "threshold", "world")
 
     def __init__(self, world: World, rng: Any, per_day: float, threshold: float, times: int,
-                 occur: Callable[[], None], label: str) -> None:
+                 occur: Callable[[], None], label: str, gate: Callable[[], bool] | None = None
+                 ) -> None:
         self.world, self.rng, self.per_hour = world, rng, per_day / 24.0
         self.threshold, self.left, self.occur, self.label = threshold, times, occur, label
+        self.gate = gate  # a further condition for an arrival to count (thinning too)
         if times > 0:
             world._after(rng.expovariate(self.per_hour), self.arrive)
 
     def arrive(self, _: object) -> None:
         world = self.world
-        if world.tension.at(world.env.now) >= self.threshold:
+        if world.tension.at(world.env.now) >= self.threshold and (
+                self.gate is None or self.gate()):
             self.occur()
             self.left -= 1
             if self.left <= 0:
@@ -419,8 +424,15 @@ class World:
             self, rng, self.values[initiative.rate_per_day], self.values[initiative.min_tension],
             initiative.max_occurrences,
             lambda: self._launch(state, Act(initiative.order), None, initiative.id),
-            f"initiative {initiative.id} of {state.d.id}",
+            f"initiative {initiative.id} of {state.d.id}", lambda: self._active(state, initiative),
         )
+
+    def _active(self, state: ActorState, initiative: InitiativeDef) -> bool:
+        """Whether an initiative may act now, tension apart: its actor is not held back, and
+        its ``when`` holds."""
+        if state.restrained:
+            return False
+        return initiative.when is None or bool(initiative.when.evaluate(StandingView(self, state)))
 
     def _accident(self, accident: AccidentDef) -> None:
         rng = self.streams[f"accident:{accident.id}"]
@@ -463,6 +475,8 @@ class World:
         amount = -event.goldstein * self.values[self.scenario.tension.per_goldstein]
         event.tension = self.tension.add(self.env.now, amount)
         self.tally.record(event, actor, self.actors.get(event.target))
+        if event.effect in _HOLDS and event.target in self.actors:  # a sponsor and its proxy
+            self.actors[event.target].restrained = event.effect == "restrain"
         if self.keep_events:
             self.events.append(event)
         report(self, event)

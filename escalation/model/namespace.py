@@ -27,7 +27,7 @@ PERCEIVED: dict[str, ValueType] = {
 OWN: dict[str, ValueType] = {
     "own.credibility": N, "own.resolve": N, "own.risk_tolerance": N, "own.audience_cost": N,
     "own.commitment": N, "own.responses": N, "own.hostile_acts": N, "own.stood_down": B,
-    "own.deaths_suffered": N, "own.injuries_suffered": N,
+    "own.deaths_suffered": N, "own.injuries_suffered": N, "own.restrained": B,
 }
 WORLD: dict[str, ValueType] = {
     "tension": N, "alert": B, "time": N, "max_rung": N, "pair_rung": N,
@@ -49,6 +49,15 @@ def policy_names(actors: Iterable[str], items: Iterable[str]) -> dict[str, Value
         names[f"actors.{actor}.credibility"] = N
         names[f"actors.{actor}.stood_down"] = B
     return names
+
+
+def initiative_names(actors: Iterable[str], items: Iterable[str]) -> dict[str, ValueType]:
+    """Names an initiative's ``when`` may read: a policy's, without a perceived act (there is
+    none), and the run's counts so far, as outcome conditions read them."""
+    actors = list(actors)
+    names = {name: kind for name, kind in policy_names(actors, items).items()
+             if not name.startswith("perceived.") and name != "pair_rung"}
+    return {**summary_names(actors), **names}
 
 
 def summary_names(actors: Iterable[str]) -> dict[str, ValueType]:

@@ -107,6 +107,7 @@ class InitiativeDef:
     min_tension: int
     order: OrderDef
     max_occurrences: int
+    when: Expression | None = None  # None: always (besides min_tension)
 
 
 @dataclass(frozen=True, slots=True)

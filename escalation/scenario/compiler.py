@@ -12,7 +12,7 @@ from typing import Any
 
 from escalation.errors import Path, Problem, ScenarioError, did_you_mean, format_path
 from escalation.model.bounds import MAX_PEOPLE, MAX_UNITS
-from escalation.model.namespace import policy_names, summary_names
+from escalation.model.namespace import initiative_names, policy_names, summary_names
 from escalation.policies.base import Policy
 from escalation.policies.registry import compile_policy
 from escalation.scenario.compiled import (
@@ -59,6 +59,7 @@ class Compiler:
         items = sorted({item for actor in spec.actors.values() for item in actor.inventory})
         self.items = tuple(items)
         self.policy_names = policy_names(spec.actors, items)
+        self.initiative_names = initiative_names(spec.actors, items)
         self.kinds = {kid: self._kind(kid, kind) for kid, kind in self.kind_specs.items()}
 
     # -- services used by policies -------------------------------------------------------
@@ -222,6 +223,8 @@ class Compiler:
             self.param((*path, "min_tension"), initiative.min_tension, 0.0),
             self.order(initiative.do, (*path, "do")),
             initiative.max_occurrences,
+            None if initiative.when.strip() == "true" else
+            self.condition(initiative.when, (*path, "when"), self.initiative_names),
         )
 
     def _policies(self, aid: str, actor: Actor) -> tuple[Policy, ...]:

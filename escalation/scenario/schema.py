@@ -24,7 +24,8 @@ from escalation.scenario.schema_orders import (
 )
 from escalation.scenario.schema_policies import PolicySpec
 
-Effect = Literal["none", "threat", "warning", "sanctions", "strike", "killing", "stand_down", "accident"]
+Effect = Literal["none", "threat", "warning", "sanctions", "strike", "killing", "stand_down", "accident",
+                 "restrain", "unleash"]
 
 
 class Perception(Model):
@@ -74,6 +75,10 @@ class Initiative(Model):
     id: Identifier
     rate_per_day: Num = Field(description="Expected acts per day while active.")
     min_tension: Num = Field(0.0, description="Active only while tension is at least this.")
+    when: Condition = Field(
+        "true", description="Active only while this also holds, checked at each arrival: it "
+        "reads the actor's own state (own.*), the world's (tension, time, max_rung), other "
+        "actors' (actors.X.stood_down) and the run's counts so far (deaths.X, hostile_acts).")
     do: Order
     max_occurrences: int = Field(1000, ge=0, le=100000)
 
