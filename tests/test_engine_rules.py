@@ -5,12 +5,14 @@ killings always succeed, and nothing drawn decides what is checked."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import escalation
 from escalation import Event, RunRecord, Scenario
+from escalation.engine.simulate import run_world
 from tests.toys import crisis, opening, prompt
 
 TEN_RUNGS = [{"name": f"rung_{i}"} for i in range(10)]  # rungs 0..9: any threshold fits
@@ -338,3 +340,13 @@ def test_a_records_summary_is_one_flat_row() -> None:
     assert row["crisis_days"] == pytest.approx(13 / 24)  # the threat, an hour after the hit
     assert not {"deaths", "injuries", "threats", "parameters", "rung_days", "events",
                 "perceptions"} & set(row)
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_a_world_run_for_a_batch_keeps_its_events_only_when_asked(keep: bool) -> None:
+    scenario = crisis({"a": prompt(), "b": prompt()},
+                      initial_events=[opening("a", "criticize", "b")])
+    world = run_world(scenario, 1, list(scenario.parameters.values_from_uniforms(
+        np.zeros((1, 0)))[0]), keep_events=keep)
+    assert world.tally.hostile_acts == 1
+    assert (len(world.events), len(world.perceptions)) == ((1, 2) if keep else (0, 0))

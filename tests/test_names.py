@@ -71,6 +71,15 @@ def test_every_name_a_policy_reads_has_its_value(actor: str, expected: set[str])
     assert noted == expected
 
 
+def test_an_act_on_no_asset_has_no_asset_kind() -> None:
+    rule = {"when": "perceived.kind == 'criticize' and perceived.asset == '' and "
+                    "perceived.asset_kind == '' and perceived.host == '' and perceived.hits == 0",
+            "do": {"action": "statement", "target": None, "note": "nothing hit"}}
+    scenario = crisis({"a": prompt(), "b": prompt(policies=[rule])},
+                      initial_events=[opening("a", "criticize", "b")])
+    assert [e.note for e in escalation.simulate(scenario).events if e.actor == "b"] == ["nothing hit"]
+
+
 SUMMARY = (
     "ended_by == 'quiet'", "duration_days == 4", "max_rung == 6",
     "max_tension == 6", "tension > 4.45 and tension < 4.47", "hostile_acts == 1",

@@ -76,6 +76,7 @@ class PolicyContract:
         policy = self.under_test(compiled)
         assert type(policy) is POLICIES[self.policy]
         assert policy.name == self.policy
+        assert repr(policy) == f"{type(policy).__name__}('a.under_test')"
 
     def test_policy_pickles(self, compiled: Scenario) -> None:
         policy = self.under_test(compiled)
