@@ -350,3 +350,29 @@ def test_a_world_run_for_a_batch_keeps_its_events_only_when_asked(keep: bool) ->
         np.zeros((1, 0)))[0]), keep_events=keep)
     assert world.tally.hostile_acts == 1
     assert (len(world.events), len(world.perceptions)) == ((1, 2) if keep else (0, 0))
+
+
+def test_the_past_is_recorded_as_it_was_told() -> None:
+    """History events (initial_state.history) are in the trace before t = 0, with their kind's
+    effect, rung, Goldstein score, hostility and kinetics, their counts, and their target: the
+    asset's owner, the actor named, or a selector's owner; scripted, never counted."""
+    history = [
+        {"actor": "a", "action": "hit", "target": "b_base", "days_ago": 3, "deaths": 4,
+         "injuries": 2, "note": "the raid"},
+        {"actor": "b", "action": "sanctions", "target": "a", "days_ago": 2},
+        {"actor": "b", "action": "criticize", "target": {"owner": "a"}, "days_ago": 1},
+        {"actor": "b", "action": "criticize", "target": {"owner": "offender"}, "days_ago": 0.5},
+    ]
+    scenario = crisis({"a": prompt(), "b": prompt()}, ladder=ladder(),
+                      action_kinds={"hit": kill(4)}, assets={"b_base": {"owner": "b"}},
+                      initial_state={"history": history})
+    record = run(scenario)
+    raid, sanctions, named, role = record.events[:4]
+    assert (raid.time, raid.started, raid.effect, raid.asset, raid.target) == (
+        -72.0, -72.0, "killing", "b_base", "b")
+    assert (raid.deaths, raid.injuries, raid.rung, raid.goldstein, raid.note) == (4, 2, 4, -5, "the raid")
+    assert raid.hostile and raid.kinetic and raid.scripted and raid.policy == "history"
+    assert (sanctions.target, sanctions.asset, sanctions.effect, sanctions.kinetic) == (
+        "a", "", "sanctions", False)
+    assert (named.target, role.target) == ("a", "")
+    assert (record.hostile_acts, record.deaths["b"], record.max_rung, record.path) == (0, 0, 0, "")
