@@ -337,7 +337,7 @@ def test_run_with_out_writes_the_figures_too(tmp_path: Path) -> None:
                             str(out), "--backend", "serial", "--quiet")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    written = lines.index(f"written to {out}/: runs.parquet, summary.json, scenario.yaml")
-    assert lines[written + 1:] == [str(out / name) for name in CLI_NAMES]
+    assert lines[-2:] == [f"written to {out}/: runs.parquet, summary.json, scenario.yaml and "
+                          f"{len(CLI_NAMES)} figure files (PNG, SVG)", f"report: {out}/report.html"]
     assert all((out / name).stat().st_size > 10_000 for name in CLI_NAMES)
     assert len(Results.load(out).runs) == 100

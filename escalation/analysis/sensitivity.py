@@ -23,8 +23,10 @@ import numpy as np
 import pandas as pd
 
 from escalation.engine.simulate import simulate
+from escalation.extras import require
 from escalation.montecarlo.backends import start_method
 from escalation.montecarlo.chunk import describe_failure
+from escalation.montecarlo.progress import progress_bar
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.stats import wilson
 from escalation.scenario.compiled import Scenario
@@ -79,7 +81,7 @@ def default_outcome(outcome_ids: tuple[str, ...] | list[str]) -> str:
 def sensitivity(
     scenario: Scenario, outcome: str | None = None, method: str = "sobol", samples: int | None = None,
     seed: int = 0, replicates: int = 1, workers: int = 1, precision: float = PRECISION,
-    max_samples: int = MAX_SAMPLES,
+    max_samples: int = MAX_SAMPLES, progress: bool = False,
 ) -> Sensitivity:
     """Sobol' (first and total order, with 95% bootstrap intervals) or Morris (mu*, sigma)
     indices of ``P(outcome)`` for every uncertain parameter of ``scenario``.
@@ -96,13 +98,22 @@ def sensitivity(
     Without ``samples``, Sobol' starts at ``START_SAMPLES`` and doubles (keeping the runs
     done: the design of 2N begins with the design of N) until every ST's interval is at most
     ±``precision`` or ``max_samples`` is reached: fixed small defaults left most indices
-    inside their own noise."""
+    inside their own noise. ``progress`` shows a bar of the runs done (a terminal, Jupyter)."""
+    require("SALib")  # the extra first: before any other check, a missing one is named
+    target = _check(scenario, outcome, method, samples, replicates)
+    with progress_bar(None, 0, progress) as bar:
+        return _indices(scenario, target, method, samples, seed, replicates, workers, precision,
+                        max_samples, bar)
+
+
+def _indices(scenario: Scenario, target: str, method: str, samples: int | None, seed: int,
+             replicates: int, workers: int, precision: float, max_samples: int, bar: Any
+             ) -> Sensitivity:
     from SALib.sample import morris as morris_sample
 
-    target = _check(scenario, outcome, method, samples, replicates)
     names = [p.name for p in scenario.parameters.uncertain]
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
-    run = _Design(scenario, seed, replicates, workers, target)
+    run = _Design(scenario, seed, replicates, workers, target, bar)
     if method == "morris":
         count = samples or MORRIS_SAMPLES
         design = morris_sample.sample(problem, count, num_levels=4, seed=seed)
@@ -125,6 +136,7 @@ class _Design:
     replicates: int
     workers: int
     outcome: str
+    bar: Any = None  # a progress bar, moved as runs finish
 
     def evaluate(self, design: np.ndarray, block: int, start: int = 0) -> np.ndarray:
         """P(outcome) at each point (its share over replicates); the points of one base
@@ -133,7 +145,8 @@ class _Design:
         y = np.zeros(len(design))
         for replicate in range(self.replicates):
             stream_runs = rows // block * self.replicates + replicate
-            y += evaluate(self.scenario, self.seed, design, stream_runs, self.outcome, self.workers)
+            y += evaluate(self.scenario, self.seed, design, stream_runs, self.outcome, self.workers,
+                          self.bar)
         return y / self.replicates
 
 
@@ -198,19 +211,29 @@ def _result(target: str, method: str, table: pd.DataFrame, y: np.ndarray, replic
 
 
 def evaluate(scenario: Scenario, seed: int, uniforms: np.ndarray, stream_runs: np.ndarray,
-             outcome: str, workers: int = 1) -> np.ndarray:
+             outcome: str, workers: int = 1, bar: Any = None) -> np.ndarray:
     """1.0 where the run with these parameter uniforms and the streams of run
     ``stream_runs[k]`` of batch ``seed`` ends in ``outcome``, else 0.0."""
     values = scenario.parameters.values_from_uniforms(np.clip(uniforms, 1e-12, 1 - 1e-12))
     blocks = np.array_split(np.arange(len(values)), max(1, workers * 4))
     tasks = [(scenario, seed, values[b], stream_runs[b], outcome) for b in blocks if b.size]
+    parts = []
     if workers <= 1:
-        parts = [_evaluate_block(*task) for task in tasks]
+        for task in tasks:
+            parts.append(_evaluate_block(*task))
+            _advance(bar, len(parts[-1]))
     else:
         context = multiprocessing.get_context(start_method())  # as batches start helpers
         with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            parts = list(pool.map(_evaluate_block, *zip(*tasks, strict=True)))
+            for part in pool.map(_evaluate_block, *zip(*tasks, strict=True)):
+                parts.append(part)
+                _advance(bar, len(part))
     return np.concatenate(parts)
+
+
+def _advance(bar: Any, runs: int) -> None:
+    if bar is not None:
+        bar.update(runs)
 
 
 def _evaluate_block(scenario: Scenario, seed: int, values: np.ndarray, stream_runs: np.ndarray,

@@ -17,6 +17,7 @@ from escalation.cli.options import (
     batch_options,
     command,
     load,
+    number_in,
     positive,
     scenario_file,
 )
@@ -70,10 +71,9 @@ def _sensitivity(args: argparse.Namespace) -> int:
 
     scenario = load(args)
     result = sensitivity(scenario, args.outcome, args.method, args.samples, args.seed,
-                         args.replicates, workers=_capped(args.workers))
-    print(f"{scenario.name}: what moves P({result.outcome}) (base {result.base_probability:.3f}); "
-          f"{args.method}, {result.runs:,} runs, seed {args.seed}")
-    print(result.indices.to_string(float_format=lambda v: f"{v:.3f}"))
+                         args.replicates, workers=_capped(args.workers), precision=args.precision,
+                         max_samples=args.max_samples, progress=not args.quiet)
+    print(result.format())
     if args.out:
         root = Path(args.out)
         root.mkdir(parents=True, exist_ok=True)
@@ -136,9 +136,17 @@ def register(commands: Any) -> None:
     sensitivity.add_argument("--outcome", help="outcome class (default: war, else the last one)")
     sensitivity.add_argument("--method", choices=("sobol", "morris"), default="sobol",
                              help="Sobol' indices (default) or Morris elementary effects")
-    sensitivity.add_argument("--samples", type=at_least(2), default=512, metavar="N",
+    sensitivity.add_argument("--samples", type=at_least(2), default=None, metavar="N",
                              help="base samples (Sobol', a power of 2) or trajectories (Morris), "
-                             "at least 2 (default 512)")
+                             "at least 2 (default: Sobol' doubles from 512 until --precision "
+                             "or --max-samples; Morris 512)")
+    sensitivity.add_argument("--precision", type=number_in(0, 1, ends=False), default=0.05,
+                             metavar="HALF_WIDTH", help="without --samples, stop once every "
+                             "total index's 95%% interval is within ± this (default 0.05)")
+    sensitivity.add_argument("--max-samples", type=at_least(2), default=4096, metavar="N",
+                             help="without --samples, the most base samples to spend "
+                             "(default 4096)")
+    sensitivity.add_argument("--quiet", action="store_true", help="no progress bar")
     sensitivity.add_argument("--replicates", type=positive, default=1, metavar="N",
                              help="runs (seeds) per design point, at least 1 (default 1)")
     add_seed(sensitivity)

@@ -32,13 +32,13 @@ def save_folder(args: argparse.Namespace) -> Path | None:
 
 
 def _paths(args: argparse.Namespace) -> int:
-    from escalation.analysis.paths import path_table
+    from escalation.analysis.paths import format_path_table, path_table
     from escalation.montecarlo.results import Results
 
     results = Results.load(args.folder)
     table = path_table(results, depth=args.depth, drop_kinds=args.drop, actors=not args.kinds_only,
                        top=args.top)
-    print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}", max_colwidth=120))
+    print(format_path_table(table))  # fits the terminal, never cuts a path
     root = save_folder(args)
     if root is not None:
         root.mkdir(parents=True, exist_ok=True)
@@ -55,10 +55,7 @@ def _discover(args: argparse.Namespace) -> int:
 
     results = Results.load(args.folder)
     box = prim(results, args.outcome, min_coverage=args.min_coverage)
-    base = float(box.trajectory["density"].iloc[0])
-    print(f"PRIM box for '{box.outcome}': coverage {box.coverage:.1%} of its runs, density "
-          f"{box.density:.1%} inside against {base:.1%} in all runs (step {box.step} of "
-          f"{len(box.trajectory) - 1})")
+    print(box.headline())  # says when the box is weak
     print(box.box.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
     rules = decision_tree(results, args.outcome, max_depth=args.depth, min_gain=args.min_gain)
     print(f"\ndecision tree (depth {args.depth}), leaves purest first:")

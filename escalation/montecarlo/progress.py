@@ -17,8 +17,9 @@ class _Bar(tqdm):
     monitor_interval = 0
 
 
-def progress_bar(total: int, initial: int, enabled: bool) -> Any:
-    """A bar over ``total`` runs, ``initial`` of them already done (a resumed batch). It is
+def progress_bar(total: int | None, initial: int, enabled: bool) -> Any:
+    """A bar over ``total`` runs (None: not known ahead, as in adaptive sampling), ``initial``
+    of them already done (a resumed batch). It is
     drawn only where someone watches it: a terminal, or Jupyter (a widget, or text that the
     notebook redraws); into a log file or a pipe its carriage-return frames would be noise."""
     return _Bar(total=total, initial=initial, unit="run", smoothing=0.1, dynamic_ncols=True,
