@@ -157,14 +157,18 @@ def test_the_outcome_says_why_the_run_ended_and_what_became_of_each_threat(
     for label in labels:
         (line,) = [line for line in outcome if line.startswith(f"  threat {label}: ")]
         status = war.threats.get(label, "not_issued")
-        expected = {"carried_out": "carried out", "pending": "never crossed",
-                    "backed_down": "backed down", "not_issued": "not issued"}
+        expected = {"carried_out": "carried out", "backed_down": "backed down",
+                    "pending": "no deliberation of its author found its red line",
+                    "not_issued": "not issued"}
         assert expected[status] in line
     carried = [label for label, status in war.threats.items() if status == "carried_out"]
     assert carried
-    for label in carried:
-        act = next(e for e in war.events if e.threat == label)
-        assert f"  threat {label}: carried out (#{act.id})" in outcome
+    for label in carried:  # by its enforcing act, or by a later policy's strike (no act named)
+        act = next((e for e in war.events if e.threat == label), None)
+        author = label.split(".")[0]
+        assert (f"  threat {label}: carried out (#{act.id})" in outcome if act is not None else
+                f"  threat {label}: carried out" in outcome and any(
+                    e.actor == author and e.kinetic and not e.scripted for e in war.events))
 
 
 def test_the_last_hostile_act_gets_its_own_chain_when_it_is_not_the_peak(

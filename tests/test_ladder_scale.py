@@ -26,7 +26,8 @@ actors:
     deliberation_hours: 1
     perception: {delay_hours: 0, noise: 0}
     policies:
-      - {when: "perceived.actor == 'a' and perceived.kinetic", do: {action: strike, target: a_home, salvo: SALVO}}
+      - when: "perceived.actor == 'a' and perceived.kinetic"
+        do: {action: strike, target: a_home, salvo: SALVO}
 assets:
   a_home: {owner: a, kind: city, personnel: 100000, lethality: LETHALITY}
   b_home: {owner: b, kind: city, personnel: 100000, lethality: LETHALITY}
@@ -64,3 +65,22 @@ def test_a_ladder_can_still_make_mutual_homeland_strikes_a_war() -> None:
            "ladder.homeland_struck=7", "ladder.mutual_homeland=8")
     for record in blows(1, 0, *old):
         assert [e.rung for e in record.events] == [7, 8] and record.outcome == "war"
+
+
+def test_explain_shows_the_step_to_war_and_does_not_call_a_pending_red_line_uncrossed() -> None:
+    """The run ends at B's answer, the act that completed the step to war: A's standing threat,
+    whose red line that answer crosses, is still pending, never deliberated on."""
+    from escalation.report.explain import explain
+
+    text = BLOWS.replace("SALVO", "100").replace("LETHALITY", "6.0").replace(
+        "  a:\n    deliberation_hours: 1\n", "  a:\n    deliberation_hours: 1\n    policies:\n"
+        "      - policy: threat_then_enforce\n        id: warns_b\n        issue_when: 'false'\n"
+        "        threat: {action: threat, target: b}\n        red_line: \"perceived.actor == 'b'\"\n"
+        "        enforce: {action: strike, target: b_home}\n") + \
+        "initial_state: {threats: [{policy: a.warns_b}]}\n"
+    scenario = load_scenario_text(text, "blows.yaml")
+    record = escalation.simulate(scenario, seed=3)
+    assert record.outcome == "war" and record.threats == {"a.warns_b": "pending"}
+    told = explain(scenario, record)
+    assert "The most escalated act, #1 (the first to reach rung 8, war)" in told
+    assert "never crossed" not in told and "no deliberation of its author found" in told

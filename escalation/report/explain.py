@@ -20,7 +20,8 @@ from escalation.scenario.compiled import Scenario
 
 INDENT = " " * 7
 FATES = {
-    "pending": "issued; its red line was never crossed",
+    "pending": "issued, and not enforced: no deliberation of its author found its red line "
+               "crossed before the run ended",
     "enforcing": "red line crossed; being enforced when the run ended",
     "carried_out": "carried out",
     "backed_down": "backed down: its red line was crossed and it was not enforced",
