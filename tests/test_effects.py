@@ -184,33 +184,55 @@ def test_a_failed_killing_and_an_act_without_effect_do_no_damage() -> None:
 WARN = {"warn": ["c"], "warning_lead_hours": 5}
 
 
-@pytest.mark.parametrize(("c", "order", "warned"), [
-    ({"relays_warnings": 1, "relay_delay_hours": 1}, WARN, True),
-    ({"relays_warnings": 1, "relay_delay_hours": 9}, WARN, False),   # the relay comes too late
-    ({"relays_warnings": 0}, WARN, False),                           # the host keeps it
-    ({"relays_warnings": 1, "relay_delay_hours": 1}, {"warn": ["b"]}, False),  # told the owner
+@pytest.mark.parametrize(("c", "warned"), [
+    ({"relays_warnings": 1, "relay_delay_hours": 1}, True),
+    ({"relays_warnings": 1, "relay_delay_hours": 9}, False),   # the relay comes too late
+    ({"relays_warnings": 0}, False),                           # the host keeps it
 ])
-def test_a_warning_protects_only_when_the_host_relays_it_in_time(
-    c: dict[str, object], order: dict[str, object], warned: bool
+def test_a_warning_to_the_host_protects_only_when_relayed_in_time(
+    c: dict[str, object], warned: bool
 ) -> None:
-    """Warned in time, no one dies (warned factor 0); unwarned, everyone does."""
-    scenario = struck({"personnel": 5, "lethality": 1e4, "warned_factor": 0}, order=order,
+    """Warned in time, no one dies (warned factor 0); unwarned, everyone does. The act lands
+    after its lead and duration."""
+    scenario = struck({"personnel": 5, "lethality": 1e4, "warned_factor": 0}, order=WARN,
                       kind={"duration_hours": 2}, c=c)
     record = escalation.simulate(scenario)
     hit = hit_of(record)
     assert hit.warned is warned
     assert hit.deaths == (0 if warned else 5)
-    lead = 5 if order is WARN else 1
-    assert hit.time - hit.started == pytest.approx(lead + 2)
+    assert hit.time - hit.started == pytest.approx(5 + 2)
+    relays = [e for e in record.events if e.policy == "relays_warnings"]
+    assert [(e.actor, e.target, e.time) for e in relays] == (
+        [("c", "b", c["relay_delay_hours"])] if c["relays_warnings"] else [])
+
+
+def test_warnings_and_relays_are_recorded_as_what_they_are() -> None:
+    """A warning is a 'warning' event by the warner to each warned actor, caused as the act it
+    announces and under its policy, noting what it warns of; a host that relays it records a
+    warning of its own to the owner; neither is hostile or raises the ladder. Only the host
+    of the target relays: not its owner, nor a third party, even when they would."""
+    rule = {"id": "avenge", "when": "perceived.kind == 'criticize' and perceived.against_me",
+            "do": {"action": "hit", "target": "target", "warn": ["b", "c", "d"],
+                   "warning_lead_hours": 5}}
+    relaying = prompt(relays_warnings=1, relay_delay_hours=1)
+    scenario = crisis(
+        {"a": prompt(policies=[rule]), "b": relaying, "c": relaying, "d": relaying},
+        action_kinds={"hit": STRIKE}, assets={"target": {"owner": "b", "host": "c"}},
+        initial_events=[opening("b", "criticize", "a"),
+                        opening("b", "criticize", "d", at=100, warn=["c"])],
+    )
+    record = escalation.simulate(scenario)
+    criticism = record.events[0]
     warnings = [e for e in record.events if e.kind == "warning"]
-    assert [(e.actor, e.target, e.time) for e in warnings[:1]] == [("a", order["warn"][0], 0.0)]
-    relays = [e for e in warnings if e.policy == "relays_warnings"]
-    if c.get("relays_warnings") and order is WARN:
-        (relay,) = relays
-        assert (relay.actor, relay.target, relay.cause) == ("c", "b", warnings[0].id)
-        assert relay.time == c["relay_delay_hours"]
-    else:
-        assert relays == []
+    assert [(e.actor, e.target, e.time, e.cause, e.policy, e.note) for e in warnings] == [
+        *[("a", to, 1.0, criticism.id, "a.avenge", "warns of an attack on target")
+          for to in "bcd"],
+        ("c", "b", 2.0, warnings[1].id, "relays_warnings", "passes the warning on"),
+        ("b", "c", 100.0, None, "opening_1", "warns of an attack on its soil"),
+    ]
+    assert all((e.effect, e.rung, e.goldstein, e.hostile) == ("warning", 0, 0, False)
+               for e in warnings)
+    assert record.max_rung == 4 and hit_of(record).warned
 
 
 def test_the_lead_applies_only_to_a_warned_act() -> None:

@@ -79,7 +79,7 @@ def test_accidents_happen_only_on_alert_up_to_their_most() -> None:
     raises; their rounded toll counts as accident deaths, neither raises the ladder nor
     resets the quiet period, and their victims count their dead."""
     crash = {"id": "crash", "actor": "a", "rate_per_day": 50, "deaths": 2.6, "victims": "b",
-             "max_occurrences": 4}
+             "max_occurrences": 4, "description": "a stray shell"}
     rules = [{"when": "perceived.kind == 'accident' and own.deaths_suffered == 12",
               "do": {"action": "statement", "target": None, "note": "twelve"}}]
     scenario = crisis({"a": prompt(), "b": prompt(policies=rules)}, quiet_days=2,
@@ -89,6 +89,7 @@ def test_accidents_happen_only_on_alert_up_to_their_most() -> None:
     accidents = acts(record, "accident:crash")
     assert len(accidents) == 4
     assert all(e.time >= 100 and e.deaths == 3 and e.target == "b" for e in accidents)
+    assert all((e.rung, e.note, e.hostile) == (0, "a stray shell", False) for e in accidents)
     assert (record.accident_deaths, record.deaths["b"], record.max_rung) == (12, 0, 1)
     assert {e.note for e in record.events if e.kind == "statement"} == {"twelve"}
     assert record.ended_by == "quiet" and record.duration_days == pytest.approx((100 + 48) / 24)

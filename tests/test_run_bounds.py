@@ -51,6 +51,23 @@ def test_a_process_too_fast_for_the_clock_names_who_acted_last() -> None:
     assert message.endswith(f"): {MORE_EVENTS}")
 
 
+@pytest.mark.parametrize(("sections", "process"), [
+    ({"accidents": [{"id": "crash", "actor": "a", "rate_per_day": 1e9}],
+      "tension": {"alert_threshold": 5}}, "accident crash"),
+    ({"actors": {"a": prompt(initiatives=[{"id": "needle", "rate_per_day": 1e9, "min_tension": 5,
+                                           "do": {"action": "criticize", "target": "b"}}]),
+                 "b": prompt()}}, "initiative a.needle of a"),
+])
+def test_a_process_that_never_acts_is_named_as_what_kept_scheduling(
+    sections: dict[str, object], process: str
+) -> None:
+    actors = sections.pop("actors", {"a": prompt(), "b": prompt()})
+    message = error(crisis(actors, limits={"max_events": 300}, **sections))
+    assert message.startswith("RunawayRun: run stopped at limits.max_events = 300 events "
+                              f"(nothing acted; {process} kept scheduling; at hour ")
+    assert message.endswith(f"): {MORE_EVENTS}")
+
+
 def test_a_run_stopped_before_anything_acted_says_so() -> None:
     scenario = crisis({"a": prompt(), "b": prompt()}, limits={"max_events": 2},
                       initial_events=[opening("a", "criticize", "b", at=i) for i in range(3)])
