@@ -764,6 +764,59 @@ class TestThreatThenEnforce(PolicyContract):
         )
         assert run(scenario).threats == {"a.t": fate}
 
+    @staticmethod
+    def threats(policies: list[dict[str, object]], b_acts: list[tuple[str, float]],
+                **a: object) -> RunRecord:
+        """a's ``policies`` (threats to b, issued on b's statement at hour 0), then b's acts."""
+        return run(crisis(
+            {"a": prompt(policies=policies, **a), "b": prompt()},
+            action_kinds={"slow": {"effect": "sanctions", "goldstein": -8, "rung": 3,
+                                   "duration_hours": 24},
+                          "ping": {"effect": "none", "goldstein": 0, "rung": 0}},
+            initial_events=[opening("b", "statement", "a"),
+                            *(opening("b", kind, "a", at=at) for kind, at in b_acts)]))
+
+    @staticmethod
+    def red_line(label: str, crossing: str, enforce: str = "sanctions") -> dict[str, object]:
+        return {"policy": "threat_then_enforce", "id": label,
+                "issue_when": "perceived.kind == 'statement'",
+                "threat": {"action": "threat", "target": "b"},
+                "red_line": f"perceived.kind == '{crossing}'",
+                "enforce": {"action": enforce, "target": "b"}}
+
+    def test_two_threats_commit_at_most_fully_and_release_their_own_share(self) -> None:
+        """Two threats at audience cost 0.6: commitment 1 (not 1.2); enforcing the first
+        releases its 0.6, leaving 0.4; both are counted as carried out."""
+        notes = [{"when": f"perceived.kind == 'ping' and {test}",
+                  "do": {"action": "statement", "target": None, "note": note}}
+                 for test, note in (("own.commitment == 1", "full"),
+                                    ("own.commitment > 0.39 and own.commitment < 0.41", "part"))]
+        record = self.threats(
+            [self.red_line("one", "sanctions"), self.red_line("two", "show_of_force"), *notes],
+            [("ping", 5), ("sanctions", 10), ("ping", 15), ("show_of_force", 20)],
+            resolve=1, audience_cost=0.6)
+        assert [e.note for e in by(record, "a") if e.kind == "statement"] == ["full", "part"]
+        assert record.threats == {"a.one": "carried_out", "a.two": "carried_out"}
+        assert (record.threats_made, record.threats_carried_out) == (2, 2)
+
+    def test_a_threat_is_settled_once(self) -> None:
+        """Backed down from, a threat ignores its red line crossed again; being enforced (an
+        act under way for a day), it does not enforce twice; two threats backed down from are
+        both counted."""
+        record = self.threats([self.red_line("one", "sanctions"), self.red_line("two", "sanctions")],
+                              [("sanctions", 10), ("sanctions", 20)], resolve=0, audience_cost=0)
+        assert record.threats == {"a.one": "backed_down", "a.two": "backed_down"}
+        assert record.threats_backed_down == 2 and by(record, "a")[2:] == []
+        record = self.threats([self.red_line("one", "sanctions", enforce="slow")],
+                              [("sanctions", 10), ("sanctions", 12)], resolve=1)
+        assert [e.kind for e in by(record, "a")] == ["threat", "slow"]
+
+    def test_a_threat_is_issued_on_the_report_it_names(self) -> None:
+        record = self.threats([{**self.red_line("one", "sanctions"),
+                                "issue_when": "perceived.kind == 'ping'"}], [("ping", 5)])
+        (threat,) = by(record, "a")
+        assert threat.cause == record.events[1].id and record.events[1].kind == "ping"
+
     def test_threat_counted_as_carried_out_has_an_enforcing_act(self) -> None:
         text = THREAT.replace("enforce: {{action: strike, target: {{owner: b}}, salvo: 3}}",
                               "enforce: {{action: strike, target: {{owner: b, kind: city}}}}")
