@@ -386,7 +386,8 @@ class World:
         self, state: ActorState, warned: tuple[str, ...], asset: AssetDef | None,
         cause: Event | None, label: str,
     ) -> list[float] | None:
-        """Record warnings; the time the target's owner hears (via a relaying host), if ever."""
+        """Record warnings; the times the target's owner hears: at once when warned itself,
+        later through a host that relays the warning, or never."""
         heard: list[float] = []
         kind = self.scenario.kinds["warning"]
         for actor in warned:
@@ -397,6 +398,9 @@ class World:
                 policy=label, note=f"warns of an attack on {asset.id if asset else 'its soil'}",
             )
             self._happened(warning, kind.rung)
+            if asset is not None and actor == asset.owner:  # told directly: it can take cover
+                heard.append(self.env.now)
+                continue
             host = self.actors[actor]
             rng = self.streams[host.decide]
             hosts_target = asset is not None and asset.host == actor and asset.owner != actor

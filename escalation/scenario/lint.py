@@ -3,22 +3,26 @@
 A warning never stops a scenario: ``validate`` prints it with its file and line, and the run
 guard (engine/guard.py) stops any run that does go wrong. Two patterns are caught here, before
 any run: actors that perceive and decide with no delay, whose answers to each other can chain
-without the clock moving; and random processes so fast that a run would schedule more events
-than its ``limits`` allow.
+without the clock moving; random processes so fast that a run would schedule more events
+than its ``limits`` allow; and warnings sent to an actor that can do nothing with them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
+
+from pydantic import BaseModel
 
 from escalation.errors import Path, Problem
 from escalation.scenario.distributions import _Distribution
 from escalation.scenario.schema import Actor, ScenarioSpec
+from escalation.scenario.schema_orders import Order
 
 
 def lint(spec: ScenarioSpec) -> list[Problem]:
     """Every warning for ``spec`` (unlocated: the loader pins each to its line)."""
-    return [*_instant_answers(spec), *_fast_processes(spec)]
+    return [*_instant_answers(spec), *_fast_processes(spec), *_silent_warnings(spec)]
 
 
 def _always_zero(value: Any) -> bool:
@@ -65,4 +69,38 @@ def _fast_processes(spec: ScenarioSpec) -> list[Problem]:
                 f"warning: {low:g} arrivals a day for {spec.horizon_days:g} days is {expected:.3g} "
                 f"events, more than limits.max_events = {limit:,} allows a run: every run would "
                 "stop as failed; lower the rate (or raise limits.max_events)")))
+    return problems
+
+
+def _orders(node: Any, path: Path = ()) -> Iterator[tuple[Path, Order]]:
+    """Every order in the spec (a rule's ``do``, a policy's answers, initiatives, openings),
+    with its path."""
+    if isinstance(node, Order):
+        yield path, node
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _orders(getattr(node, name), (*path, name))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _orders(value, (*path, key))
+    elif isinstance(node, list | tuple):
+        for index, value in enumerate(node):
+            yield from _orders(value, (*path, index))
+
+
+def _silent_warnings(spec: ScenarioSpec) -> list[Problem]:
+    """Warnings no one can act on: sent to an actor that owns no asset (so it is never the
+    target's owner, told directly) and relays no warning (``relays_warnings`` always 0)."""
+    owners = {asset.owner for asset in spec.assets.values()}
+    problems = []
+    for path, order in _orders(spec):
+        for index, actor in enumerate(order.warn):
+            relays = spec.actors[actor].relays_warnings if actor in spec.actors else 1.0
+            high = relays.bounds()[1] if isinstance(relays, _Distribution) else relays
+            if actor not in owners and high <= 0:
+                problems.append(Problem(None, (*path, "warn", index), (
+                    f"warning: a warning to {actor} can never protect anyone: {actor} owns no "
+                    f"asset (so it is never the target's owner, who is told at once) and relays "
+                    f"no warning (actors.{actor}.relays_warnings is 0); set relays_warnings, or "
+                    "warn the target's owner")))
     return problems
