@@ -3,6 +3,6 @@ engine, and a run would loop or overflow rather than answer (docs/assumptions.md
 a run"). The scenario compiler refuses a number that is always beyond them; the engine stops
 a run whose drawn number is (engine/guard.py)."""
 
-MAX_UNITS = 100_000  # units one act may fire: about 300 times the largest salvo of a state-on-state
-# exchange on record (some 330 drones and missiles, Iran on Israel, 13-14 April 2024)
+MAX_UNITS = 100_000  # units one act may fire: a hundred times and more the largest single barrages
+# of recent wars (several hundred missiles and drones in one night, Russia on Ukraine, 2022-2024)
 MAX_PEOPLE = 1_000_000_000  # people one count may hold: more than any war has killed
