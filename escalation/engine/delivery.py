@@ -23,6 +23,7 @@ from escalation.engine.records import Event, Perceived
 from escalation.engine.state import ActorState
 from escalation.policies.base import Act
 from escalation.scenario.compiled import draw
+from escalation.scenario.conditions import Expression
 
 if TYPE_CHECKING:
     from escalation.engine.world import World
@@ -142,8 +143,11 @@ def decide(world: World, state: ActorState, batch: list[Perceived]) -> None:
             if response is None:
                 continue
             for act in response.acts:
+                if act.salvo is None and act.order.salvo.__class__ is Expression:  # a formula:
+                    act = Act(act.order, float(act.order.salvo.evaluate(context)),
+                              act.enforces)  # computed from what the actor knows now
                 world._launch(state, act, perceived.event, policy.label)
-            launched += response.acts
+                launched.append(act)
             if response.stop:
                 break
         if context.deferred:  # verdicts that wait for what the whole deliberation did

@@ -44,6 +44,7 @@ from escalation.scenario.compiled import (
     Scenario,
     draw,
 )
+from escalation.scenario.conditions import Expression
 
 Callback = Callable[[object], None]  # called with the scheduled object, which it ignores
 _HOLDS = frozenset({"restrain", "unleash"})
@@ -315,7 +316,10 @@ class World:
             return
         salvo = 0
         if kind.effect == "strike":
-            wanted = act.salvo if act.salvo is not None else draw(order.salvo or kind.salvo, rng)
+            salvo_of = order.salvo or kind.salvo
+            wanted = act.salvo if act.salvo is not None else \
+                float(salvo_of.evaluate(StandingView(self, state))) \
+                if salvo_of.__class__ is Expression else draw(salvo_of, rng)  # type: ignore[arg-type]
             weapon = order.weapon
             if not wanted <= MAX_UNITS:  # NaN too: drawing each unit's fate would never end
                 raise beyond(wanted, MAX_UNITS, f"the salvo of {me}'s {kind.id} ({label})", "units")

@@ -89,6 +89,8 @@ class Compiler(Protocol):
         self, path: tuple[str | int, ...], value: Any, low: float = ..., high: float = ...
     ) -> int: ...
 
+    def chance(self, path: tuple[str | int, ...], value: Any) -> int | Expression: ...
+
 
 class Policy:
     """Base of the registered policies: a trigger, a chance to act, and ``respond``."""
@@ -97,7 +99,7 @@ class Policy:
     traits: ClassVar[dict[str, object]]
     standing: ClassVar[bool] = False  # whether initial_state.threats may declare it in force
 
-    def __init__(self, label: str, trigger: Expression, probability: int) -> None:
+    def __init__(self, label: str, trigger: Expression, probability: int | Expression) -> None:
         self.label = label
         self.trigger = trigger
         self.probability = probability
@@ -125,7 +127,9 @@ class Policy:
         """The trigger holds and the policy's dice say it acts this time."""
         if not self.trigger.evaluate(ctx.namespace):
             return False
-        chance = ctx.value(self.probability)
+        probability = self.probability
+        chance = ctx.value(probability) if probability.__class__ is int else \
+            min(1.0, max(0.0, float(probability.evaluate(ctx.namespace))))  # type: ignore[union-attr]
         return chance >= 1.0 or ctx.rng.random() < chance
 
     def __repr__(self) -> str:
@@ -134,9 +138,9 @@ class Policy:
 
 def base_args(
     spec: PolicyBase, compiler: Compiler, path: tuple[str | int, ...], default_trigger: str
-) -> tuple[Expression, int]:
-    """The trigger and probability slot every policy compiles the same way."""
+) -> tuple[Expression, int | Expression]:
+    """The trigger, and the probability (a slot, or a formula) every policy compiles the
+    same way."""
     trigger = compiler.condition(spec.when or default_trigger, (*path, "when"))
-    probability = compiler.param((*path, "probability"), spec.probability, 0.0, 1.0)
-    return trigger, probability
+    return trigger, compiler.chance((*path, "probability"), spec.probability)
 

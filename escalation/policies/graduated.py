@@ -25,7 +25,7 @@ class GraduatedEscalationPolicy(Policy):
     traits: ClassVar[dict[str, object]] = {"reactive": True, "uses_force": True, "memory": False}
 
     def __init__(
-        self, label: str, trigger: Expression, probability: int, step: int,
+        self, label: str, trigger: Expression, probability: int | Expression, step: int,
         options: tuple[OrderDef, ...],
     ) -> None:
         super().__init__(label, trigger, probability)

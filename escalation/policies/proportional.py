@@ -30,8 +30,8 @@ class ProportionalRetaliationPolicy(Policy):
     traits: ClassVar[dict[str, object]] = {"reactive": True, "uses_force": True, "memory": False}
 
     def __init__(
-        self, label: str, trigger: Expression, probability: int, sizes: tuple[int, int, int, int],
-        response: OrderDef,
+        self, label: str, trigger: Expression, probability: int | Expression,
+        sizes: tuple[int, int, int, int], response: OrderDef,
     ) -> None:
         super().__init__(label, trigger, probability)
         self.k, self.unit_harm, self.cap, self.minimum = sizes

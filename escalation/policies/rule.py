@@ -15,7 +15,7 @@ class RulePolicy(Policy):
     traits: ClassVar[dict[str, object]] = {"reactive": True, "uses_force": None, "memory": False}
 
     def __init__(
-        self, label: str, trigger: Expression, probability: int, acts: tuple[Act, ...],
+        self, label: str, trigger: Expression, probability: int | Expression, acts: tuple[Act, ...],
         stop: bool,
     ) -> None:
         super().__init__(label, trigger, probability)

@@ -17,7 +17,7 @@ class SanctionsInsteadOfForcePolicy(Policy):
     traits: ClassVar[dict[str, object]] = {"reactive": True, "uses_force": True, "memory": False}
 
     def __init__(
-        self, label: str, trigger: Expression, probability: int, threshold: int,
+        self, label: str, trigger: Expression, probability: int | Expression, threshold: int,
         sanctions: OrderDef, force: OrderDef,
     ) -> None:
         super().__init__(label, trigger, probability)

@@ -16,7 +16,7 @@ class StandDownWhenSatisfiedPolicy(Policy):
     traits: ClassVar[dict[str, object]] = {"reactive": False, "uses_force": False, "memory": True}
 
     def __init__(
-        self, label: str, trigger: Expression, probability: int, answers: int,
+        self, label: str, trigger: Expression, probability: int | Expression, answers: int,
         declaration: OrderDef, reengage: Expression,
     ) -> None:
         super().__init__(label, trigger, probability)

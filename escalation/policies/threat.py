@@ -33,7 +33,7 @@ class ThreatThenEnforcePolicy(Policy):
     standing = True
 
     def __init__(
-        self, label: str, trigger: Expression, probability: int, issue_when: Expression,
+        self, label: str, trigger: Expression, probability: int | Expression, issue_when: Expression,
         red_line: Expression, orders: tuple[OrderDef, OrderDef], expiry: int | None,
         learning: int,
     ) -> None:

@@ -22,7 +22,7 @@ class TitForTatPolicy(Policy):
     traits: ClassVar[dict[str, object]] = {"reactive": True, "uses_force": True, "memory": True}
 
     def __init__(
-        self, label: str, trigger: Expression, probability: int, generosity: int,
+        self, label: str, trigger: Expression, probability: int | Expression, generosity: int,
         response: OrderDef, conciliation: OrderDef | None, conciliatory: Expression,
     ) -> None:
         super().__init__(label, trigger, probability)

@@ -83,7 +83,7 @@ class OrderDef:
     asset: str | None
     actor: str | None
     selector: SelectorDef | None
-    salvo: Variate | None
+    salvo: Variate | Expression | None  # an Expression: computed when the act is decided
     weapon: str | None
     origin: tuple[str, ...]
     warn: tuple[str, ...]

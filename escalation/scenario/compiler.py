@@ -32,17 +32,24 @@ from escalation.scenario.compiled import (
     SelectorDef,
     TensionDef,
 )
-from escalation.scenario.conditions import Expression, ExpressionError, ValueType, parse_condition
+from escalation.scenario.conditions import (
+    Expression,
+    ExpressionError,
+    ValueType,
+    parse_condition,
+    parse_expression,
+)
 from escalation.scenario.distributions import _Distribution
 from escalation.scenario.lint import lint
 from escalation.scenario.params import Parameters, ParameterTable
 from escalation.scenario.references import References
 from escalation.scenario.schema import ActionKind, Actor, Asset, Initiative, ScenarioSpec
-from escalation.scenario.schema_orders import TARGET_ROLES, Order, TargetSelector
+from escalation.scenario.schema_orders import TARGET_ROLES, Formula, Order, TargetSelector
 from escalation.scenario.standard import standard_kinds, standard_ladder, standard_outcomes
 
 KINETIC = frozenset({"strike", "killing"})
 _FALSE = parse_condition("false", {})
+_ZERO = parse_expression("0", {}, ValueType.NUMBER)
 
 
 class Compiler:
@@ -77,6 +84,21 @@ class Compiler:
             self.problem(path, f"must be {span}; got {_describe(value)}")
         return self.table.add(self._parameter_name(path), value, integer)
 
+    def chance(self, path: Path, value: Any) -> int | Expression:
+        """A probability: a parameter slot within [0, 1], or a formula computed at each
+        decision (policy names; clipped to [0, 1] when used)."""
+        if isinstance(value, Formula):
+            return self.formula(value, path, self.policy_names)
+        return self.param(path, value, 0.0, 1.0)
+
+    def formula(self, value: Formula, path: Path, names: dict[str, ValueType]) -> Expression:
+        """A number-valued expression, type-checked against ``names`` at its path."""
+        try:
+            return parse_expression(value.expr, names, ValueType.NUMBER)
+        except ExpressionError as error:
+            self.problems.append(Problem(None, (*path, "expr"), f"at character {error.column}: {error}"))
+            return _ZERO
+
     def condition(
         self, text: str, path: Path, names: dict[str, ValueType] | None = None
     ) -> Expression:
@@ -98,11 +120,17 @@ class Compiler:
             self.refs.check_asset(self, origin, (*path, "origin", index))
         for index, warned in enumerate(spec.warn):
             self.refs.check_actor(self, warned, (*path, "warn", index))
-        self._count_variate(spec.salvo, (*path, "salvo"), MAX_UNITS, "units")
+        if isinstance(spec.salvo, Formula):  # read where the order is decided
+            in_policy = len(path) > 2 and path[0] == "actors" and path[2] == "policies"
+            salvo: Any = self.formula(spec.salvo, (*path, "salvo"),
+                                      self.policy_names if in_policy else self.initiative_names)
+        else:
+            self._count_variate(spec.salvo, (*path, "salvo"), MAX_UNITS, "units")
+            salvo = _variate(spec.salvo) if spec.salvo is not None else None
         self._nonnegative_variate(spec.warning_lead_hours, (*path, "warning_lead_hours"))
         self._nonnegative_variate(spec.after_hours, (*path, "after_hours"))
         return OrderDef(
-            kind, asset, actor, selector, _variate(spec.salvo) if spec.salvo is not None else None,
+            kind, asset, actor, selector, salvo,
             spec.weapon or kind.weapon, spec.origin, spec.warn,
             _variate(spec.warning_lead_hours), spec.note,
             _variate(spec.after_hours) if spec.after_hours is not None else None,

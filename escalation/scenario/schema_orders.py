@@ -37,6 +37,28 @@ Probability = Annotated[
 ]
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+
+
+class Formula(BaseModel):
+    """A number computed when it is used, from what the actor knows then: an expression of the
+    condition language that gives a number (``{expr: "perceived.salvo"}``,
+    ``{expr: "0.2 + 0.2 * own.responses"}``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    expr: str = Field(min_length=1, max_length=2000,
+                      description="An expression giving a number, in the condition language.")
+
+
+ChanceOrFormula = Annotated[
+    float | Distribution | Formula,
+    Field(description="A probability in [0, 1], a distribution drawn once per run, or "
+          "{expr: ...} computed at each decision (clipped to [0, 1])."),
+]
+SalvoOrFormula = Annotated[
+    float | Distribution | Formula,
+    Field(description="A number, a distribution drawn anew at every occurrence, or {expr: ...} "
+          "computed when the act is decided."),
+]
 Condition = Annotated[
     str,
     Field(
@@ -83,8 +105,10 @@ class Order(Model):
 
     action: str = Field(description="Action kind id (standard or defined in action_kinds).")
     target: Target = "offender"
-    salvo: Variate | None = Field(
-        None, description="Units fired (strikes); defaults to the action kind's salvo."
+    salvo: SalvoOrFormula | None = Field(
+        None, description="Units fired (strikes); defaults to the action kind's salvo. A "
+        "formula reads what the deciding actor knows: {expr: 'perceived.salvo'} answers like "
+        "for like."
     )
     weapon: str | None = Field(
         None, description="Inventory item consumed per unit; defaults to the kind's weapon."

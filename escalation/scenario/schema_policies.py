@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag
 
 from escalation.scenario.schema_orders import (
+    ChanceOrFormula,
     Condition,
     Identifier,
     Model,
@@ -34,7 +35,9 @@ class PolicyBase(Model):
         "perceived.update`; tit_for_tat also answers acts against allies); `true` for "
         "threat_then_enforce and stand_down_when_satisfied.",
     )
-    probability: Probability = Field(1.0, description="Chance the policy acts when it applies.")
+    probability: ChanceOrFormula = Field(
+        1.0, description="Chance the policy acts when it applies; a formula is computed at "
+        "each decision from what the actor knows (a chance that rises with its threats).")
 
 
 class ProportionalRetaliation(PolicyBase):
