@@ -2,7 +2,8 @@
 # Mutation testing of the engine and the policies (escalation/engine, escalation/policies) with
 # mutmut: each mutant (a changed operator, constant, condition or argument) is run against the
 # focused tests named in pyproject.toml's [tool.mutmut]; one that no test fails "survives".
-# Prints the score, killed / (killed + survived), and lists the survivors.
+# Prints the score (killed / all but the equivalent mutants listed, with their reasons, in
+# scripts/mutation_equivalent.txt) and the mutants no test kills (scripts/mutation_score.py).
 #
 #   bash scripts/mutation.sh                 # one mutant at a time (2-core machine: ~1 hour)
 #   MUTATION_JOBS=2 bash scripts/mutation.sh # mutants in parallel
@@ -27,22 +28,4 @@ start=$SECONDS
     exit 1
 }
 .venv/bin/mutmut results --all true > mutants/results.txt 2>&1 || true
-.venv/bin/python - "$((SECONDS - start))" <<'EOF'
-import collections
-import sys
-
-counts = collections.Counter()
-missed = []
-for line in open("mutants/results.txt", encoding="utf-8"):
-    name, _, status = line.strip().rpartition(": ")
-    if name:
-        counts[status] += 1
-        if status in ("survived", "no tests"):
-            missed.append(f"{name} ({status})")
-caught = counts["killed"] + counts["timeout"]
-print(f"mutants: {dict(counts)}")
-print(f"mutation score: {caught}/{caught + len(missed)} = {caught / max(1, caught + len(missed)):.1%}"
-      f" (killed or timed out, of those killed, timed out, survived or untested);"
-      f" {int(sys.argv[1]) // 60} min")
-print("\n".join(f"  {name}" for name in missed))
-EOF
+.venv/bin/python scripts/mutation_score.py "$(((SECONDS - start) / 60))"
