@@ -376,3 +376,11 @@ def test_the_past_is_recorded_as_it_was_told() -> None:
         "a", "", "sanctions", False)
     assert (named.target, role.target) == ("a", "")
     assert (record.hostile_acts, record.deaths["b"], record.max_rung, record.path) == (0, 0, 0, "")
+
+
+@pytest.mark.parametrize("moves", [9, 10, 11, 12])
+def test_a_path_lists_ten_moves_then_an_ellipsis(moves: int) -> None:
+    scenario = crisis({"a": prompt(), "b": prompt()},
+                      initial_events=[opening("a", "criticize", "b", at=i) for i in range(moves)])
+    path = run(scenario).path.split(" > ")
+    assert path == ["a:criticize"] * min(moves, 10) + ["…"] * (moves > 10)
