@@ -104,3 +104,23 @@ def test_a_deliberation_time_is_drawn_for_each_deliberation() -> None:
              if e.cause is not None]
     assert len(waits) == 20 and all(2 <= w <= 6 for w in waits)
     assert len(set(waits)) == 20
+
+
+def test_an_act_that_takes_time_starts_after_the_deliberation_that_chose_it() -> None:
+    """A timed act (here a proxy attack, an hour; and a criticism announced with a warning)
+    starts once the deliberation is over: its rockets are still in stock when the next policy
+    looks, and its warning comes after the statement a later policy made at once."""
+    rules = [
+        {"when": "perceived.actor == 'a'", "stop": False,
+         "do": {"action": "proxy_attack", "target": "a_base", "salvo": 4}},
+        {"when": "perceived.actor == 'a'", "stop": False,
+         "do": {"action": "criticize", "target": "a", "warn": ["c"]}},
+        says("stocked", "perceived.actor == 'a' and own.inventory.rockets == 10"),
+    ]
+    scenario = crisis({"a": prompt(), "b": prompt(inventory={"rockets": 10}, policies=rules),
+                       "c": prompt()},
+                      assets={"a_base": {"owner": "a"}},
+                      initial_events=[opening("a", "statement", "b")])
+    record = escalation.simulate(scenario)
+    assert [(e.kind, e.note) for e in record.events if e.actor == "b"][:2] == [
+        ("statement", "stocked"), ("warning", "warns of an attack on its soil")]

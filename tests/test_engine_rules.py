@@ -103,10 +103,38 @@ def test_mutual_homeland_strikes_lift_the_pair_to_mutual_homeland(
     record = run(scenario)
     first, answer = of_kind(record, "hit")
     assert first.rung == 3
-    if not mutual:
-        assert answer.rung == (1 if second[1] == "a_abroad" else 3)
+    assert answer.rung == (7 if mutual else 1 if second[1] == "a_abroad" else 3)
     assert record.max_rung == (7 if mutual else 3)
     assert (7 in record.rung_days) == mutual
+
+
+@pytest.mark.parametrize(("war_deaths", "war"), [(5, True), (6, False)])
+def test_deaths_between_a_pair_reaching_war_deaths_lift_the_act_to_the_top_rung(
+    war_deaths: int, war: bool
+) -> None:
+    """a kills three of b's, b two of a's: five dead between them, both ways counted."""
+    scenario = crisis(
+        {"a": prompt(), "b": prompt()}, ladder={**ladder(), "war_deaths": war_deaths},
+        action_kinds={"hit": kill(1)},
+        assets={"a_base": {"owner": "a", "host": "b", "personnel": 2},
+                "b_base": {"owner": "b", "host": "a", "personnel": 3}},
+        initial_events=[opening("a", "hit", "b_base"), opening("b", "hit", "a_base", at=5)],
+    )
+    record = run(scenario)
+    assert [e.rung for e in of_kind(record, "hit")] == [2, 9 if war else 2]
+    assert record.max_rung == (9 if war else 2)
+
+
+def test_a_lesser_act_does_not_lower_the_pairs_rung() -> None:
+    rule = {"when": "perceived.kind == 'criticize' and pair_rung == 4",
+            "do": {"action": "statement", "target": None, "note": "still four"}}
+    scenario = crisis({"a": prompt(), "b": prompt(policies=[rule])}, ladder=ladder(),
+                      action_kinds={"hit": kill(4)}, assets={"b_base": {"owner": "b", "host": "a"}},
+                      initial_events=[opening("a", "hit", "b_base"),
+                                      opening("a", "criticize", "b", at=5)])
+    record = run(scenario)
+    assert [e.rung for e in record.events if e.actor == "a"] == [4, 1]
+    assert [e.note for e in record.events if e.actor == "b"] == ["still four"]
 
 
 def test_the_pair_rung_is_the_same_whichever_side_asks() -> None:
