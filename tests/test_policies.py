@@ -729,10 +729,7 @@ class TestThreatThenEnforce(PolicyContract):
     @pytest.mark.parametrize(("threatened", "struck", "sponsored", "fate"), [
         ("b", {"owner": "sponsor"}, False, "carried_out"),  # b's sponsor is b itself
         ("b", {"owner": "sponsor"}, True, "backed_down"),   # b's sponsor is s
-        pytest.param("offender", "b_base", False, "carried_out", marks=pytest.mark.xfail(
-            strict=True, reason="engine/context.py DecisionContext.target_owner returns a role "
-            "named as the order's actor ('offender', the default target) unresolved, so a "
-            "threat to the offender is never found kept")),     # the threat's role: b
+        ("offender", "b_base", False, "carried_out"),      # the threat's role: b
         ("b", {"owner": "origin_host"}, False, "backed_down"),  # b struck from c's soil
         ({"owner": "origin_host"}, {"owner": "origin_host"}, False, "carried_out"),
         ("b", {"owner": "self"}, False, "backed_down"),

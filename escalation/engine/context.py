@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from escalation.scenario.compiled import OrderDef
 
 
+_ROLES_OF_AN_ACT = frozenset({"offender", "sponsor", "origin_host"})
+
+
 class DecisionContext(PerceptionView):
     """One actor deliberating on one perception. It is its own namespace (names computed as
     conditions read them): one object per deliberation, not two, since deliberations are the
@@ -31,17 +34,16 @@ class DecisionContext(PerceptionView):
     def target_owner(self, order: OrderDef) -> str:
         """Whose is the target of ``order``, roles resolved against this perception ('' when
         it has none)."""
-        if order.actor:
-            return order.actor
         if order.asset:
             return self.world.scenario.assets[order.asset].owner
-        if order.selector is None:
-            return ""
-        owner, event = order.selector.owner, self.p.event if self.p is not None else None
+        owner = order.actor or (order.selector.owner if order.selector is not None else "")
         if owner == "self":
             return self.me.d.id
-        if event is None or owner not in ("offender", "sponsor", "origin_host"):
-            return owner if owner not in ("offender", "sponsor", "origin_host") else ""
+        if owner not in _ROLES_OF_AN_ACT:
+            return owner
+        if self.p is None:  # no act to resolve a role against
+            return ""
+        event = self.p.event
         if owner == "origin_host":
             return event.origin_host
         return self.world.sponsors.get(event.actor, event.actor) if owner == "sponsor" else event.actor
