@@ -124,3 +124,17 @@ def test_an_act_that_takes_time_starts_after_the_deliberation_that_chose_it() ->
     record = escalation.simulate(scenario)
     assert [(e.kind, e.note) for e in record.events if e.actor == "b"][:2] == [
         ("statement", "stocked"), ("warning", "warns of an attack on its soil")]
+
+
+def test_instant_acts_happen_at_once_in_the_order_chosen() -> None:
+    """Acts that take no time happen during the deliberation, one after the other as chosen;
+    they are answers of the actor's own (not openings that count as answers)."""
+    rules = [{"when": "perceived.actor == 'a'", "stop": False,
+              "do": [{"action": "criticize", "target": "a"}, {"action": "sanctions", "target": "a"}]},
+             says("last", "perceived.actor == 'a'")]
+    scenario = crisis({"a": prompt(), "b": prompt(policies=rules)},
+                      initial_events=[opening("a", "statement", "b")])
+    record = escalation.simulate(scenario)
+    answers = [e for e in record.events if e.actor == "b"]
+    assert [e.kind for e in answers] == ["criticize", "sanctions", "statement"]
+    assert all(e.time == 1.0 and not e.scripted and not e.answer for e in answers)

@@ -177,7 +177,7 @@ def test_a_failed_killing_and_an_act_without_effect_do_no_damage() -> None:
         initial_events=[opening("a", "miss", "target"), opening("a", "show_of_force", "target")],
     )
     miss, show = escalation.simulate(scenario).events
-    assert (miss.failed, miss.hits, miss.deaths, miss.value_lost) == (1, 0, 0, 0.0)
+    assert (miss.salvo, miss.failed, miss.hits, miss.deaths, miss.value_lost) == (0, 1, 0, 0, 0.0)
     assert (show.asset, show.failed, show.hits, show.deaths, show.value_lost) == ("target", 0, 0, 0, 0.0)
 
 
@@ -186,6 +186,7 @@ WARN = {"warn": ["c"], "warning_lead_hours": 5}
 
 @pytest.mark.parametrize(("c", "warned"), [
     ({"relays_warnings": 1, "relay_delay_hours": 1}, True),
+    ({"relays_warnings": 1, "relay_delay_hours": 7}, True),    # just in time: as it lands
     ({"relays_warnings": 1, "relay_delay_hours": 9}, False),   # the relay comes too late
     ({"relays_warnings": 0}, False),                           # the host keeps it
 ])
@@ -242,14 +243,21 @@ def test_the_lead_applies_only_to_a_warned_act() -> None:
 
 
 def test_salvos_are_capped_by_stock_and_lapse_when_it_runs_out() -> None:
+    """A salvo drawn as none lapses too; the largest salvo a run allows (100,000) is fired."""
+    none = {"dist": "choice", "values": [0]}
     scenario = crisis(
         {"a": prompt(inventory={"missiles": 5}), "b": prompt()},
         assets={"target": {"owner": "b"}},
-        initial_events=[opening("a", "strike", "target", at=i, salvo=4) for i in range(3)],
+        initial_events=[opening("a", "strike", "target", at=i, salvo=salvo)
+                        for i, salvo in enumerate((none, 4, 4, 4))],
     )
     record = escalation.simulate(scenario)
     assert [e.salvo for e in record.events if e.kind == "strike"] == [4, 1]
     assert record.events[-1].kind == "strike"
+    most = crisis({"a": prompt(), "b": prompt()}, assets={"target": {"owner": "b"}},
+                  initial_events=[opening("a", "strike", "target", salvo=100_000)])
+    (strike,) = escalation.simulate(most).events
+    assert strike.salvo == 100_000
 
 
 def test_the_launch_asset_is_one_of_the_orders_origins_and_names_its_host() -> None:
@@ -262,3 +270,13 @@ def test_the_launch_asset_is_one_of_the_orders_origins_and_names_its_host() -> N
     launches = {(e.origin, e.origin_host) for seed in range(40)
                 for e in escalation.simulate(scenario, seed=seed).events}
     assert launches == {("pad", "c"), ("home_pad", "a")}
+
+
+@pytest.mark.xfail(strict=True, reason="engine/world.py _start draws `order.salvo or kind.salvo`: "
+                   "an order's constant salvo of 0 is falsy and fires the kind's salvo instead")
+def test_an_order_for_a_salvo_of_zero_fires_nothing() -> None:
+    """An order's salvo is the units fired (docs/scenario-format.md 2.9.1): zero fires none,
+    as a salvo drawn as zero does (above)."""
+    scenario = crisis({"a": prompt(), "b": prompt()}, assets={"target": {"owner": "b"}},
+                      initial_events=[opening("a", "strike", "target", salvo=0)])
+    assert escalation.simulate(scenario).events == ()

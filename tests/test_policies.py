@@ -808,6 +808,18 @@ class TestThreatThenEnforce(PolicyContract):
                               [("sanctions", 10), ("sanctions", 12)], resolve=1)
         assert [e.kind for e in by(record, "a")] == ["threat", "slow"]
 
+    def test_a_threat_enforced_with_nothing_left_to_fire_is_backed_down_from(self) -> None:
+        policy = {**self.red_line("one", "sanctions"),
+                  "enforce": {"action": "strike", "target": "b", "salvo": 2}}
+        scenario = crisis({"a": prompt(resolve=1, inventory={"missiles": 0}, policies=[policy]),
+                           "b": prompt()},
+                          assets={"b_base": {"owner": "b"}},
+                          initial_events=[opening("b", "statement", "a"),
+                                          opening("b", "sanctions", "a", at=10)])
+        record = run(scenario)
+        assert record.threats == {"a.one": "backed_down"}
+        assert [e.kind for e in by(record, "a")] == ["threat"]
+
     def test_a_threat_is_issued_on_the_report_it_names(self) -> None:
         record = self.threats([{**self.red_line("one", "sanctions"),
                                 "issue_when": "perceived.kind == 'ping'"}], [("ping", 5)])

@@ -94,3 +94,15 @@ def test_a_count_of_people_drawn_beyond_the_bound_stops_the_run_naming_it(
     stopped = errors - {""}
     assert stopped and "" in errors  # some draws pass the bound, some do not
     assert all(re.fullmatch(BEYOND.format(what=what), e) for e in stopped), stopped
+
+
+def test_counts_at_the_bound_and_acts_that_hurt_no_one_do_not_stop_a_run() -> None:
+    """Personnel of exactly ``MAX_PEOPLE`` is allowed; and the people at an asset are only
+    counted when an act could hurt them, not when it is the target of a show of force."""
+    at_bound = crisis({"a": prompt(), "b": prompt()},
+                      assets={"depot": {"owner": "b", "personnel": 10**9}},
+                      initial_events=[opening("a", "strike", "depot")])
+    assert escalation.simulate(at_bound).error == ""
+    shown = crisis({"a": prompt(), "b": prompt()}, assets={"depot": {"owner": "b", "personnel": HUGE}},
+                   initial_events=[opening("a", "show_of_force", "depot")])
+    assert {escalation.simulate(shown, seed=seed).error for seed in range(20)} == {""}
