@@ -234,6 +234,7 @@ def test_warnings_and_relays_are_recorded_as_what_they_are() -> None:
     assert all((e.effect, e.rung, e.goldstein, e.hostile) == ("warning", 0, 0, False)
                for e in warnings)
     assert record.max_rung == 4 and hit_of(record).warned
+    assert "warning" not in record.path
 
 
 def test_the_lead_applies_only_to_a_warned_act() -> None:

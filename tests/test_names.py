@@ -80,6 +80,15 @@ def test_an_act_on_no_asset_has_no_asset_kind() -> None:
     assert [e.note for e in escalation.simulate(scenario).events if e.actor == "b"] == ["nothing hit"]
 
 
+def test_an_actors_own_hostile_acts_are_counted() -> None:
+    rule = {"when": "perceived.by_me and own.hostile_acts == 2 and not own.stood_down",
+            "do": {"action": "statement", "target": None, "note": "two"}}
+    scenario = crisis({"a": prompt(policies=[rule]), "b": prompt()},
+                      initial_events=[opening("a", "stand_down", "b"), opening("a", "criticize", "b", at=1),
+                                      opening("a", "threat", "b", at=2)])
+    assert {e.note for e in escalation.simulate(scenario).events if e.kind == "statement"} == {"two"}
+
+
 SUMMARY = (
     "ended_by == 'quiet'", "duration_days == 4", "max_rung == 6",
     "max_tension == 6", "tension > 4.45 and tension < 4.47", "hostile_acts == 1",

@@ -259,3 +259,17 @@ def test_no_misjudgement_makes_something_of_nothing() -> None:
     )
     seen = [first_report(escalation.simulate(scenario, seed=seed), "a") for seed in range(20)]
     assert {(p.deaths, p.injuries) for p in seen} == {(MAX_PEOPLE, 0)}
+
+
+def test_deaths_alone_are_disclosed_in_stages_too() -> None:
+    """A killing hurts no one: its deaths alone are revealed in the victim's stages."""
+    kinds = {"hit": {"effect": "killing", "goldstein": -5, "rung": 4}}
+    scenario = crisis(
+        {"a": seeing(), "b": seeing(disclosure={"deaths": [{"after_hours": 0, "share": 0.5},
+                                                           {"after_hours": 48, "share": 1}]})},
+        action_kinds=kinds, assets={"b_base": {"owner": "b", "personnel": 6}},
+        initial_events=[opening("a", "hit", "b_base")],
+    )
+    record = escalation.simulate(scenario)
+    assert [(p.time, p.deaths, p.update) for p in reports(record, "a")] == [
+        (0.0, 3, False), (48.0, 6, True)]
