@@ -59,17 +59,21 @@ def test_without_a_follow_up_time_news_of_its_own_act_waits_the_deliberation() -
 
 
 def test_news_arriving_while_deliberating_joins_the_deliberation() -> None:
-    """Reports at hours 0 and 4 are decided on together at 10; one at 30 starts another
-    deliberation, decided at 40."""
+    """b hears of a's criticisms at hours 0 and 4, and decides on both at 10; then of a's
+    statements at 10, which start another deliberation, joined by the criticism at 12 and
+    decided at 20. a follows up its own acts alike."""
     scenario = crisis(
-        {"a": prompt(), "b": prompt(deliberation_hours=10, follow_up_hours=1,
-                                    policies=[says("answer", "perceived.actor == 'a'")])},
-        initial_events=[opening("a", "criticize", "b", at=t) for t in (0, 4, 30)],
+        {"a": prompt(deliberation_hours=7, follow_up_hours=10,
+                     policies=[says("own", "perceived.by_me and perceived.kind == 'criticize'")]),
+         "b": prompt(deliberation_hours=10, follow_up_hours=1,
+                     policies=[says("answer", "perceived.kind == 'criticize'")])},
+        initial_events=[opening("a", "criticize", "b", at=t) for t in (0, 4, 12)],
     )
     record = escalation.simulate(scenario)
     criticisms = [e.id for e in record.events if e.kind == "criticize"]
-    assert [(e.time, e.cause) for e in statements(record, "b")] == [
-        (10.0, criticisms[0]), (10.0, criticisms[1]), (40.0, criticisms[2])]
+    for actor in "ab":
+        assert [(e.time, e.cause) for e in statements(record, actor)] == [
+            (10.0, criticisms[0]), (10.0, criticisms[1]), (20.0, criticisms[2])]
 
 
 @pytest.mark.parametrize(("first_stops", "notes"), [(False, ["first", "second"]), (True, ["first"])])

@@ -360,7 +360,9 @@ def test_a_records_summary_is_one_flat_row() -> None:
     )
     record = run(scenario)
     row = record.summary()
-    assert row["outcome"] == record.outcome and row["max_rung"] == 2 and row["seed"] == 0
+    assert row["outcome"] == record.outcome and row["max_rung"] == 2
+    assert (row["scenario"], row["seed"], row["run"], row["error"]) == ("toy", 0, 0, "")
+    assert escalation.simulate(scenario, run=3).summary()["run"] == 3
     assert (row["deaths.a"], row["deaths.b"], row["injuries.b"]) == (0, 3, 0)
     assert row["threat.a.t"] == "pending"
     assert (row["rung_day.1"], row["rung_day.2"]) == (0.5, 0.5)

@@ -808,6 +808,20 @@ class TestThreatThenEnforce(PolicyContract):
                               [("sanctions", 10), ("sanctions", 12)], resolve=1)
         assert [e.kind for e in by(record, "a")] == ["threat", "slow"]
 
+    def test_a_strike_by_any_later_policy_of_the_deliberation_keeps_the_threat(self) -> None:
+        """The threat is not enforced (no resolve); of two later policies, the first strikes
+        b, the second makes a statement: all the deliberation did counts, so it was kept."""
+        policies = [self.red_line("one", "sanctions"),
+                    {"when": "perceived.kind == 'sanctions'", "stop": False,
+                     "do": {"action": "strike", "target": "b", "salvo": 1}},
+                    {"when": "perceived.kind == 'sanctions'",
+                     "do": {"action": "statement", "target": None}}]
+        scenario = crisis({"a": prompt(resolve=0, audience_cost=0, policies=policies), "b": prompt()},
+                          assets={"b_base": {"owner": "b"}},
+                          initial_events=[opening("b", "statement", "a"),
+                                          opening("b", "sanctions", "a", at=10)])
+        assert run(scenario).threats == {"a.one": "carried_out"}
+
     def test_a_threat_enforced_with_nothing_left_to_fire_is_backed_down_from(self) -> None:
         policy = {**self.red_line("one", "sanctions"),
                   "enforce": {"action": "strike", "target": "b", "salvo": 2}}
