@@ -80,5 +80,11 @@ def test_a_run_records_its_parameters_and_takes_them_as_given() -> None:
     assert all(list(p) == ["actors.a.resolve"] for p in drawn)
     values = [p["actors.a.resolve"] for p in drawn]
     assert all(0.2 <= v <= 0.4 for v in values) and len(set(values)) == 20
+    first = escalation.simulate(scenario)  # by default, run 0 of the batch with seed 0
+    assert (first.seed, first.run, first.parameters) == (0, 0, drawn_with_seed_0(scenario))
     pinned = scenario.parameters.values_from_uniforms(np.zeros((1, 1)))[0]
     assert escalation.simulate(scenario, values=pinned).parameters == {"actors.a.resolve": 0.2}
+
+
+def drawn_with_seed_0(scenario: escalation.Scenario) -> dict[str, float]:
+    return escalation.simulate(scenario, seed=0, run=0).parameters
