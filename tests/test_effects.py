@@ -207,6 +207,20 @@ def test_a_warning_to_the_host_protects_only_when_relayed_in_time(
         [("c", "b", c["relay_delay_hours"])] if c["relays_warnings"] else [])
 
 
+@pytest.mark.parametrize(("warned_actors", "warned"), [(["b"], True), (["d"], False)])
+def test_a_warning_to_the_owner_protects_at_once_one_to_a_bystander_does_not(
+    warned_actors: list[str], warned: bool
+) -> None:
+    scenario = crisis({"a": prompt(), "b": prompt(), "c": prompt(),
+                       "d": prompt(relays_warnings=1, relay_delay_hours=0)},
+                      action_kinds={"hit": STRIKE},
+                      assets={"target": {"owner": "b", "host": "c", "personnel": 5,
+                                         "lethality": 1e4, "warned_factor": 0}},
+                      initial_events=[opening("a", "hit", "target", warn=warned_actors)])
+    hit = hit_of(escalation.simulate(scenario))
+    assert (hit.warned, hit.deaths) == (warned, 0 if warned else 5)
+
+
 def test_warnings_and_relays_are_recorded_as_what_they_are() -> None:
     """A warning is a 'warning' event by the warner to each warned actor, caused as the act it
     announces and under its policy, noting what it warns of; a host that relays it records a
