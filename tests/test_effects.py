@@ -287,8 +287,6 @@ def test_the_launch_asset_is_one_of_the_orders_origins_and_names_its_host() -> N
     assert launches == {("pad", "c"), ("home_pad", "a")}
 
 
-@pytest.mark.xfail(strict=True, reason="engine/world.py _start draws `order.salvo or kind.salvo`: "
-                   "an order's constant salvo of 0 is falsy and fires the kind's salvo instead")
 def test_an_order_for_a_salvo_of_zero_fires_nothing() -> None:
     """An order's salvo is the units fired (docs/scenario-format.md 2.9.1): zero fires none,
     as a salvo drawn as zero does (above)."""

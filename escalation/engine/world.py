@@ -316,7 +316,7 @@ class World:
             return
         salvo = 0
         if kind.effect == "strike":
-            salvo_of = order.salvo or kind.salvo
+            salvo_of = order.salvo if order.salvo is not None else kind.salvo  # 0 is a salvo
             wanted = act.salvo if act.salvo is not None else \
                 float(salvo_of.evaluate(StandingView(self, state))) \
                 if salvo_of.__class__ is Expression else draw(salvo_of, rng)  # type: ignore[arg-type]
