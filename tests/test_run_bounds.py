@@ -61,8 +61,9 @@ def test_a_process_too_fast_for_the_clock_names_who_acted_last() -> None:
 def test_a_process_that_never_acts_is_named_as_what_kept_scheduling(
     sections: dict[str, object], process: str
 ) -> None:
-    actors = sections.pop("actors", {"a": prompt(), "b": prompt()})
-    message = error(crisis(actors, limits={"max_events": 300}, **sections))
+    actors = sections.get("actors", {"a": prompt(), "b": prompt()})
+    rest = {key: value for key, value in sections.items() if key != "actors"}
+    message = error(crisis(actors, limits={"max_events": 300}, **rest))
     assert message.startswith("RunawayRun: run stopped at limits.max_events = 300 events "
                               f"(nothing acted; {process} kept scheduling; at hour ")
     assert message.endswith(f"): {MORE_EVENTS}")
