@@ -142,3 +142,18 @@ def test_instant_acts_happen_at_once_in_the_order_chosen() -> None:
     answers = [e for e in record.events if e.actor == "b"]
     assert [e.kind for e in answers] == ["criticize", "sanctions", "statement"]
     assert all(e.time == 1.0 and not e.scripted and not e.answer for e in answers)
+
+
+def test_an_act_carried_out_later_answers_what_provoked_it_and_then_lets_quiet_come() -> None:
+    """An order with ``after_hours`` is carried out that long after the decision, as the
+    answer of its policy to the report that provoked it; once it is done, the quiet period
+    runs from it and ends the run."""
+    rule = {"id": "later", "when": "perceived.actor == 'a'",
+            "do": {"action": "criticize", "target": "a", "after_hours": 30}}
+    scenario = crisis({"a": prompt(), "b": prompt(policies=[rule])}, quiet_days=1,
+                      initial_events=[opening("a", "criticize", "b")])
+    record = escalation.simulate(scenario)
+    provocation, answer = record.events
+    assert (answer.actor, answer.time, answer.cause, answer.policy) == (
+        "b", 31.0, provocation.id, "b.later")
+    assert (record.ended_by, record.duration_days) == ("quiet", (31 + 24) / 24)

@@ -251,6 +251,18 @@ def test_warnings_and_relays_are_recorded_as_what_they_are() -> None:
     assert "warning" not in record.path
 
 
+def test_a_scenario_may_give_warnings_a_score_of_their_own() -> None:
+    """Warnings and relays take the Goldstein score of the (replaceable) warning kind."""
+    scenario = crisis({"a": prompt(), "b": prompt(),
+                       "c": prompt(relays_warnings=1, relay_delay_hours=1)},
+                      action_kinds={"hit": STRIKE,
+                                    "warning": {"effect": "warning", "goldstein": -1, "rung": 0}},
+                      assets={"target": {"owner": "b", "host": "c"}},
+                      initial_events=[opening("a", "hit", "target", **WARN)])
+    warnings = [e for e in escalation.simulate(scenario).events if e.kind == "warning"]
+    assert [(e.actor, e.goldstein) for e in warnings] == [("a", -1), ("c", -1)]
+
+
 def test_the_lead_applies_only_to_a_warned_act() -> None:
     scenario = struck({}, kind={"duration_hours": 2}, order={"warning_lead_hours": 5})
     hit = hit_of(escalation.simulate(scenario))
