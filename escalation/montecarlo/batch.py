@@ -22,7 +22,6 @@ import pandas as pd
 import pyarrow as pa
 
 from escalation._version import __version__
-from escalation.errors import ScenarioError
 from escalation.montecarlo.backends import (
     BACKENDS,
     Chunk,
@@ -40,28 +39,10 @@ from escalation.montecarlo.progress import progress_bar
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.runtable import RunTable
 from escalation.montecarlo.sampling import SamplingPlan
+from escalation.montecarlo.source import Prepared, prepare, scenario_as_run  # noqa: F401 (re-exported)
 from escalation.montecarlo.stats import Z95, widest_half_width
 from escalation.montecarlo.storage import MANIFEST, BatchFolder, content_hash, table_of
 from escalation.scenario.compiled import Scenario
-from escalation.scenario.loader import dump_scenario, is_variant, load_scenario_text
-from escalation.scenario.yamlsource import read_yaml_text
-
-
-def scenario_as_run(scenario: Scenario) -> bytes:
-    """The scenario file as run: its own text (comments and citations kept) while it still
-    loads to the very spec that runs and stands alone, else the canonical dump of that spec
-    (a variant, or a scenario changed by settings)."""
-    path = Path(scenario.source)
-    if path.is_file():
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8")
-            if not is_variant(read_yaml_text(text, str(path))) and \
-                    load_scenario_text(text, str(path)).spec == scenario.spec:
-                return data
-        except (ScenarioError, UnicodeDecodeError):
-            pass
-    return dump_scenario(scenario).encode("utf-8")
 
 
 def plan_chunks(runs: int, chunk_size: int) -> list[Chunk]:
@@ -75,7 +56,7 @@ def default_chunk_size(runs: int) -> int:
 
 
 def run_batch(
-    scenario: Scenario, runs: int, seed: int = 0, *, workers: int | None = None,
+    scenario: Scenario | Prepared, runs: int, seed: int = 0, *, workers: int | None = None,
     backend: str = "processes", scheduler: str | None = None, chunk_size: int | None = None,
     sample: str = "independent", keep_events: bool = False, until_ci: float | None = None,
     fail_fast: bool = False, out: str | os.PathLike[str] | None = None, resume: bool = False,
@@ -88,6 +69,8 @@ def run_batch(
     batch interrupted in that folder. ``until_ci`` stops early once every outcome's 95%
     interval is within ± that value. Ctrl-C returns the runs finished so far. ``design``
     (runs x uncertain parameters, in [0, 1]) gives every run's uniforms instead of ``sample``.
+    ``scenario`` may come ``prepare``d (with its text as run and digest), so that many batches
+    of one scenario read and hash it once.
 
     Every finished run's row is held until the end (with ``out`` too): a batch whose rows
     would take more than ``memory_bound()`` (a quarter of the machine's memory, at 8 bytes
@@ -95,14 +78,15 @@ def run_batch(
     finished chunks fail, ``CollectionFailed`` says where they are kept for ``resume``.
     """
     _check(runs, seed, backend, until_ci, out, resume)
+    prepared = prepare(scenario)
+    scenario = prepared.scenario
     workers = worker_count(backend, workers, scheduler)
     size = chunk_size or default_chunk_size(runs)
     _check_memory(scenario, runs, _runs_held(runs, until_ci, size, workers))
     plan = _plan(sample, runs, design)
     if design is not None:
         sample = f"design sha256 {content_hash(np.ascontiguousarray(design, dtype=float).tobytes())}"
-    source = scenario_as_run(scenario)
-    manifest = {"scenario": scenario.name, "scenario_sha256": content_hash(source), "seed": seed,
+    manifest = {"scenario": scenario.name, "scenario_sha256": prepared.sha256, "seed": seed,
                 "runs": runs, "chunk_size": size, "sample": sample, "keep_events": keep_events,
                 "until_ci": until_ci, "version": __version__}
     folder = BatchFolder(out, manifest, resume) if out is not None else None
@@ -146,7 +130,7 @@ def run_batch(
     try:
         results = _collect(scenario, seed, runs, kept, finished, keep_events, stopped_by, manifest)
         if folder is not None and stopped_by != "interrupted":
-            folder.finish(results.runs, results.events, results.report(), source)
+            folder.finish(results.runs, results.events, results.report(), prepared.text)
     except Exception as error:
         raise CollectionFailed(_lost_collection(error, out, len(kept))) from error
     return results
