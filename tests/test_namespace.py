@@ -25,7 +25,7 @@ def view() -> tuple[PerceptionView, dict[str, ValueType]]:
     event = Event(id=0, time=0.0, started=0.0, actor="iran", kind="ballistic_strike",
                   effect="strike", target="united_states", asset="al_asad", host="iraq",
                   salvo=16, hits=11, injuries=30, hostile=True, kinetic=True, rung=5)
-    perceived = Perceived(1.0, "united_states", event, 0, 30, 7.5, False)
+    perceived = Perceived(1.0, "united_states", event, 0, 30, 7.5, False, event.actor)
     names = policy_names([a.id for a in scenario.actors], scenario.inventory_items)
     return PerceptionView(world, world.actors["united_states"], perceived), names
 

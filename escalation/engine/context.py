@@ -43,10 +43,10 @@ class DecisionContext(PerceptionView):
             return owner
         if self.p is None:  # no act to resolve a role against
             return ""
-        event = self.p.event
         if owner == "origin_host":
-            return event.origin_host
-        return self.world.sponsors.get(event.actor, event.actor) if owner == "sponsor" else event.actor
+            return self.p.event.origin_host
+        author = self.p.author  # who the actor believes did it
+        return self.world.sponsors.get(author, author) if owner == "sponsor" else author
 
     def defer(self, settle: Callable[[Sequence[Act]], None]) -> None:
         """Call ``settle`` with every act this deliberation launched, once all policies have

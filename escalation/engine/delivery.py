@@ -14,7 +14,9 @@ functions are written flat, with few calls.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from escalation.engine.context import DecisionContext
@@ -22,7 +24,7 @@ from escalation.engine.perception import disclosure_steps, distortion, perceived
 from escalation.engine.records import Event, Perceived
 from escalation.engine.state import ActorState
 from escalation.policies.base import Act
-from escalation.scenario.compiled import draw
+from escalation.scenario.compiled import AttributionDef, Variate, draw
 from escalation.scenario.conditions import Expression
 
 if TYPE_CHECKING:
@@ -46,11 +48,15 @@ def report(world: World, event: Event) -> None:
     lost = w_value * event.value_lost
     values, streams = world.values, world.streams
     enemies = event.hostile and victim is not None
+    disguise = world.disguises.get(event.id) if event.appears_as else None
+    misled: list[Delivery] = []
     due: dict[float, list[Delivery]] = {}
     for observer in actors.values():
         d = observer.d
         rng = streams[observer.perceive]
         delay = draw(d.perception.delay, rng)
+        author = event.actor if disguise is None else _believed_author(world, d.id, event,
+                                                                       disguise, rng)
         if observer is victim:
             factor, phantom = 1.0, 0
         else:
@@ -70,8 +76,8 @@ def report(world: World, event: Event) -> None:
             else:
                 seen = perceived_counts(deaths, injuries, factor, phantom)
             harm = w_deaths * seen[0] + w_injuries * seen[1] + lost
-            delivery = (observer, Perceived(0.0, d.id, event, seen[0], seen[1], harm, not first),
-                        first, own)
+            delivery = (observer, Perceived(0.0, d.id, event, seen[0], seen[1], harm, not first,
+                                            author), first, own)
             first = False
             at = delay + after
             batch = due.get(at)
@@ -79,9 +85,36 @@ def report(world: World, event: Event) -> None:
                 due[at] = [delivery]
             else:
                 batch.append(delivery)
+        if author != event.actor:  # its last belief, to be corrected if the truth comes out
+            misled.append((observer, Perceived(0.0, d.id, event, seen[0], seen[1], harm, False,
+                                               event.actor, verified=True), True, _UNHARMED))
     world.busy += len(actors)
     for at, batch in due.items():
         world._after(at, _arrival(world, batch))
+    if misled and disguise is not None and disguise.verify is not None:
+        _verify_later(world, event, disguise.verify, misled)
+
+
+def _believed_author(world: World, observer: str, event: Event, disguise: AttributionDef,
+                     rng: random.Random) -> str:
+    """Who ``observer`` takes to be the author of a disguised act: the real one if it is the
+    author, its sponsor, in the know, or sees through it; else who the act appears to be from
+    ('' for no one)."""
+    author = event.actor
+    if observer == author or world.sponsors.get(author) == observer or \
+            observer in disguise.known_to:
+        return author
+    return author if rng.random() < world.values[disguise.seen_through] else disguise.appears_as
+
+
+def _verify_later(world: World, event: Event, verify: Variate, misled: list[Delivery]) -> None:
+    """The real author becomes known to everyone who believed otherwise, at one moment (an
+    investigation's findings, intelligence made public). Each such report is a first report
+    of who did it: policies answer it as they would the act, against the real author; it
+    keeps the crisis open until it comes."""
+    world.busy += len(misled)
+    world._after(draw(verify, world.streams[world.actors[event.actor].effects]),
+                 _arrival(world, misled))
 
 
 def _arrival(world: World, batch: list[Delivery]) -> Callable[[object], None]:
@@ -137,6 +170,9 @@ def decide(world: World, state: ActorState, batch: list[Perceived]) -> None:
     policies = state.d.policies  # an actor without policies only takes its time
     for perceived in batch if policies else ():
         context = DecisionContext(world, state, perceived)
+        cause = perceived.event
+        if perceived.author != cause.actor:  # roles ('offender', 'sponsor') name who it blames
+            cause = replace(cause, actor=perceived.author)
         launched: list[Act] = []
         for policy in policies:
             response = policy.respond(context)
@@ -146,7 +182,7 @@ def decide(world: World, state: ActorState, batch: list[Perceived]) -> None:
                 if act.salvo is None and act.order.salvo.__class__ is Expression:  # a formula:
                     act = Act(act.order, float(act.order.salvo.evaluate(context)),
                               act.enforces)  # computed from what the actor knows now
-                world._launch(state, act, perceived.event, policy.label)
+                world._launch(state, act, cause, policy.label)
                 launched.append(act)
             if response.stop:
                 break

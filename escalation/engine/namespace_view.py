@@ -75,8 +75,10 @@ def _own(slot: str) -> Callable[[PerceptionView], object]:
 _GETTERS: dict[str, Callable[[PerceptionView], object]] = {
     "perceived.kind": lambda n: n.p.event.kind,
     "perceived.effect": lambda n: n.p.event.effect,
-    "perceived.actor": lambda n: n.p.event.actor,
-    "perceived.sponsor": lambda n: n.world.sponsors.get(n.p.event.actor, ""),
+    "perceived.actor": lambda n: n.p.author,
+    "perceived.sponsor": lambda n: n.world.sponsors.get(n.p.author, ""),
+    "perceived.attributed": lambda n: n.p.author != "",
+    "perceived.verified": lambda n: n.p.verified,
     "perceived.target": lambda n: n.p.event.target,
     "perceived.asset": lambda n: n.p.event.asset,
     "perceived.asset_kind": _asset_kind,
@@ -96,7 +98,7 @@ _GETTERS: dict[str, Callable[[PerceptionView], object]] = {
     "perceived.against_me": lambda n: n.p.event.target == n.me.d.id,
     "perceived.against_ally": lambda n: n.p.event.target in n.me.d.allies,
     "perceived.by_me": lambda n: n.p.event.actor == n.me.d.id,
-    "perceived.by_ally": lambda n: n.p.event.actor in n.me.d.allies,
+    "perceived.by_ally": lambda n: n.p.author in n.me.d.allies,
     "perceived.update": lambda n: n.p.update,
     "own.credibility": lambda n: n.me.credibility,
     "own.resolve": _own("resolve"),
@@ -114,5 +116,5 @@ _GETTERS: dict[str, Callable[[PerceptionView], object]] = {
     >= n.world.values[n.world.scenario.tension.alert_threshold],
     "time": lambda n: n.world.env.now / 24.0,
     "max_rung": lambda n: float(n.world.ladder.top),
-    "pair_rung": lambda n: float(n.world.ladder.between(n.me.d.id, n.p.event.actor)),
+    "pair_rung": lambda n: float(n.world.ladder.between(n.me.d.id, n.p.author)),
 }

@@ -41,6 +41,7 @@ class Event:
     threat: str = ""
     scripted: bool = False
     answer: bool = False  # a scripted opening that counts as its actor's answer
+    appears_as: str = ""  # who others first take the author to be ('unknown'); '': the author
     note: str = ""
     tension: float = 0.0
 
@@ -56,6 +57,8 @@ class Perceived:
     injuries: int
     harm: float
     update: bool
+    author: str  # who the observer believes did it ('' when it cannot tell)
+    verified: bool = False  # the report that establishes the real author, after a wrong belief
 
 
 _NESTED = frozenset({"deaths", "injuries", "threats", "parameters", "rung_days", "events",

@@ -36,6 +36,7 @@ from escalation.policies.base import Act
 from escalation.scenario.compiled import (
     AccidentDef,
     AssetDef,
+    AttributionDef,
     InitialDef,
     InitialStateDef,
     InitiativeDef,
@@ -45,6 +46,7 @@ from escalation.scenario.compiled import (
     draw,
 )
 from escalation.scenario.conditions import Expression
+from escalation.scenario.schema_orders import UNKNOWN_AUTHOR
 
 Callback = Callable[[object], None]  # called with the scheduled object, which it ignores
 _HOLDS = frozenset({"restrain", "unleash"})
@@ -161,6 +163,7 @@ class World:
         self._instant = -1.0
         self._instant_left = 0
         self.recent = Recent()
+        self.disguises: dict[int, AttributionDef] = {}  # event id -> who it appears to be from
 
     # -- running ---------------------------------------------------------------------
     def run(self) -> None:
@@ -352,6 +355,9 @@ class World:
                 threat=act.enforces.label if act.enforces else "", scripted=scripted, answer=answer,
                 note=order.note,
             )
+            if order.attribution is not None:
+                event.appears_as = order.attribution.appears_as or UNKNOWN_AUTHOR
+                self.disguises[event.id] = order.attribution
             self._settle(state, act, kept=True)
             self._happened(event, kind.rung)
             self._work(-1)

@@ -22,7 +22,8 @@ PERCEIVED: dict[str, ValueType] = {
     "perceived.salvo": N, "perceived.hits": N,
     "perceived.hostile": B, "perceived.kinetic": B, "perceived.homeland": B,
     "perceived.against_me": B, "perceived.against_ally": B, "perceived.by_me": B,
-    "perceived.by_ally": B, "perceived.update": B,
+    "perceived.by_ally": B, "perceived.update": B, "perceived.attributed": B,
+    "perceived.verified": B,
 }
 OWN: dict[str, ValueType] = {
     "own.credibility": N, "own.resolve": N, "own.risk_tolerance": N, "own.audience_cost": N,

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from escalation.engine.records import PAST, Event, Perceived, RunRecord
 from escalation.scenario.compiled import Scenario
+from escalation.scenario.schema_orders import UNKNOWN_AUTHOR
 
 _LONGEST_CHAIN = 12  # links of a causal chain shown in full
 
@@ -62,6 +63,8 @@ def event_line(scenario: Scenario, e: Event) -> str:
         target = f"{e.asset} ({asset.owner}, in {asset.host})"
     why = "before t = 0" if e.policy == PAST else "scripted opening" if e.scripted else \
         f"by {e.policy}"
+    if e.appears_as:
+        why += "; deniable" if e.appears_as == UNKNOWN_AUTHOR else f"; appears to be by {e.appears_as}"
     if e.cause is not None:
         why += f", answering #{e.cause}"
     if e.threat:
@@ -93,10 +96,17 @@ def _perception_lines(event: Event, perceived: list[Perceived]) -> list[str]:
     lines = []
     for p in sorted(perceived, key=lambda p: (p.time, p.observer)):
         lag = p.time - event.time
-        verb = "learns later" if p.update else "perceives"
-        lines.append(f"{'':16}{p.observer} {verb} {p.deaths} killed, {p.injuries} injured "
-                     f"({clock(p.time).strip()}, {lag:.1f} h after)")
+        verb = "learns who did it" if p.verified else "learns later" if p.update else "perceives"
+        lines.append(f"{'':16}{p.observer} {verb} {p.deaths} killed, {p.injuries} injured"
+                     f"{_blame(event, p)} ({clock(p.time).strip()}, {lag:.1f} h after)")
     return lines
+
+
+def _blame(event: Event, p: Perceived) -> str:
+    """Who the observer blames, where it is not plain: a disguised act, or a verification."""
+    if not event.appears_as or p.observer == event.actor:
+        return ""
+    return f", blames {p.author}" if p.author else ", cannot tell who did it"
 
 
 def _verdict(scenario: Scenario, record: RunRecord) -> list[str]:

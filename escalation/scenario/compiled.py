@@ -78,6 +78,16 @@ class SelectorDef:
 
 
 @dataclass(frozen=True, slots=True)
+class AttributionDef:
+    """Who observers take an act's author to be (see ``schema_orders.Attribution``)."""
+
+    appears_as: str  # an actor id, or '' for no one (a deniable act)
+    seen_through: int  # slot: each other observer's chance of seeing the real author
+    verify: Variate | None  # hours until the real author is known to all; None: never
+    known_to: frozenset[str]  # who knows from the start, besides the author and its sponsor
+
+
+@dataclass(frozen=True, slots=True)
 class OrderDef:
     kind: KindDef
     asset: str | None
@@ -90,6 +100,7 @@ class OrderDef:
     lead: Variate
     note: str
     after: Variate | None = None  # hours from the decision to the act's start
+    attribution: AttributionDef | None = None  # None: everyone sees the real author
 
 
 @dataclass(frozen=True, slots=True)

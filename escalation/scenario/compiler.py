@@ -19,6 +19,7 @@ from escalation.scenario.compiled import (
     AccidentDef,
     ActorDef,
     AssetDef,
+    AttributionDef,
     InitialDef,
     InitialStateDef,
     InitiativeDef,
@@ -44,7 +45,14 @@ from escalation.scenario.lint import lint
 from escalation.scenario.params import Parameters, ParameterTable
 from escalation.scenario.references import References
 from escalation.scenario.schema import ActionKind, Actor, Asset, Initiative, ScenarioSpec
-from escalation.scenario.schema_orders import TARGET_ROLES, Formula, Order, TargetSelector
+from escalation.scenario.schema_orders import (
+    TARGET_ROLES,
+    UNKNOWN_AUTHOR,
+    Attribution,
+    Formula,
+    Order,
+    TargetSelector,
+)
 from escalation.scenario.standard import standard_kinds, standard_ladder, standard_outcomes
 
 KINETIC = frozenset({"strike", "killing"})
@@ -134,6 +142,22 @@ class Compiler:
             spec.weapon or kind.weapon, spec.origin, spec.warn,
             _variate(spec.warning_lead_hours), spec.note,
             _variate(spec.after_hours) if spec.after_hours is not None else None,
+            self._attribution(spec.attribution, (*path, "attribution")),
+        )
+
+    def _attribution(self, spec: Attribution | None, path: Path) -> AttributionDef | None:
+        if spec is None:
+            return None
+        apparent = "" if spec.appears_as == UNKNOWN_AUTHOR else spec.appears_as
+        if apparent:
+            self.refs.check_actor(self, apparent, (*path, "appears_as"))
+        for index, actor in enumerate(spec.known_to):
+            self.refs.check_actor(self, actor, (*path, "known_to", index))
+        self._nonnegative_variate(spec.verified_after_hours, (*path, "verified_after_hours"))
+        verify = spec.verified_after_hours
+        return AttributionDef(
+            apparent, self.param((*path, "seen_through"), spec.seen_through, 0.0, 1.0),
+            _variate(verify) if verify is not None else None, frozenset(spec.known_to),
         )
 
     # -- the whole scenario --------------------------------------------------------------

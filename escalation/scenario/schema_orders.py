@@ -100,6 +100,32 @@ Target = Annotated[
 ]
 
 
+UNKNOWN_AUTHOR = "unknown"
+
+
+class Attribution(Model):
+    """Who others take an act's author to be: an act can be deniable (``appears_as:
+    unknown``) or seem to come from another party (a claim, a false flag), be seen through by
+    some observers, and be verified later. The author, its sponsor and ``known_to`` always
+    know the truth."""
+
+    appears_as: str = Field(
+        UNKNOWN_AUTHOR, description="The actor others take to be the author at first, or "
+        "'unknown' (no one is blamed: a deniable act)."
+    )
+    seen_through: Probability = Field(
+        0.0, description="Chance that each other observer sees the real author at once "
+        "(drawn per observer and act)."
+    )
+    verified_after_hours: Variate | None = Field(
+        None, description="Hours after the act until its real author is established for "
+        "everyone (an investigation, intelligence made public); none: never."
+    )
+    known_to: tuple[str, ...] = Field(
+        (), description="Other actors who know the real author from the start."
+    )
+
+
 class Order(Model):
     """One act an actor carries out: the ``do`` of a rule, a threat's enforcement, ..."""
 
@@ -125,6 +151,10 @@ class Order(Model):
     after_hours: Variate | None = Field(
         None, description="Hours between the decision and the start of the act: preparation, "
         "or an answer decided at once and carried out days later; none: at once."
+    )
+    attribution: Attribution | None = Field(
+        None, description="Who others believe did it (deniable or claimed acts); none: "
+        "everyone sees the real author."
     )
     note: str = Field("", description="Free text shown in traces.")
 
