@@ -62,7 +62,7 @@ class Perceived:
 
 
 _NESTED = frozenset({"deaths", "injuries", "threats", "parameters", "rung_days", "events",
-                     "perceptions"})
+                     "perceptions", "first_act_days"})
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,9 @@ class RunRecord:
     """One run: its summary fields, and its trace when events were kept.
 
     ``path`` lists the run's moves ('actor:kind > ...'); ``rung_days`` the first day the crisis
-    reached each rung of the ladder (first-passage times; rungs never reached are absent).
+    reached each rung of the ladder (first-passage times; rungs never reached are absent);
+    ``first_act_days`` the day of each actor's first hostile act that was not scripted (actors
+    that never acted are absent: NaN in a batch's run table).
     ``error`` says why a run stopped at one of its bounds (its outcome is then 'failed')."""
 
     scenario: str
@@ -100,6 +102,7 @@ class RunRecord:
     events: tuple[Event, ...] = field(default=(), repr=False)
     perceptions: tuple[Perceived, ...] = field(default=(), repr=False)
     error: str = ""
+    first_act_days: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
         """A flat row: scalars, then deaths/injuries by side, threats, parameters."""
@@ -108,5 +111,6 @@ class RunRecord:
         row.update({f"injuries.{k}": v for k, v in self.injuries.items()})
         row.update({f"threat.{k}": v for k, v in self.threats.items()})
         row.update({f"rung_day.{k}": v for k, v in self.rung_days.items()})
+        row.update({f"first_act_day.{k}": v for k, v in self.first_act_days.items()})
         row.update({f"param.{k}": v for k, v in self.parameters.items()})
         return row

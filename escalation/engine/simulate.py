@@ -67,4 +67,5 @@ def simulate(
         rung_days=dict(tally.rung_days),
         events=tuple(world.events),
         perceptions=tuple(world.perceptions), error=error,
+        first_act_days=dict(tally.first_acts),
     )

@@ -37,6 +37,7 @@ class Tally:
         self.moves: list[str] = []
         self.rung_days: dict[int, float] = {}  # first day the crisis reached each rung
         self.start_rung = 0  # the highest pair rung at t = 0 (initial_state)
+        self.first_acts: dict[str, float] = {}  # day of each actor's first hostile act, not scripted
 
     def record(self, event: Event, actor: ActorState, target: ActorState | None) -> None:
         effect = event.effect
@@ -49,6 +50,8 @@ class Tally:
             self.hostile_acts += 1
             actor.hostile_acts += 1
             actor.stood_down = False
+            if not event.scripted:
+                self.first_acts.setdefault(event.actor, event.time / 24.0)
         answered = not event.scripted or event.answer
         if event.kinetic:
             self.kinetic_acts += 1

@@ -93,6 +93,7 @@ def run_columns(scenario: Scenario) -> tuple[str, ...]:
         *(f"threat.{label}" for label in threat_labels(scenario)),
         *(f"param.{p.name}" for p in scenario.parameters.uncertain),
         *(f"rung_day.{rung}" for rung in range(1, len(scenario.ladder.rungs))),
+        *(f"first_act_day.{a}" for a in actors),
         "path", "error",
     )
 
@@ -133,7 +134,7 @@ def run_chunk(
 class RowWriter:
     """Appends one finished run's row to the run columns, in ``run_columns`` order and with
     ``RunRecord.summary``'s values: a threat never issued is 'not_issued', a rung never
-    reached NaN."""
+    reached NaN, as is the first act of an actor that never acted."""
 
     def __init__(self, scenario: Scenario, runs: dict[str, list[Any]]) -> None:
         self.scalars = [runs[name].append for name in _SCALARS]
@@ -145,6 +146,7 @@ class RowWriter:
                            for p in scenario.parameters.uncertain]
         self.rungs = [(runs[f"rung_day.{rung}"].append, rung)
                       for rung in range(1, len(scenario.ladder.rungs))]
+        self.first_acts = [(runs[f"first_act_day.{a}"].append, a) for a in actors]
         self.path, self.error = runs["path"].append, runs["error"].append
         self.codes = codes(scenario)
 
@@ -168,6 +170,8 @@ class RowWriter:
             append(float(values[slot]))
         for append, rung in self.rungs:
             append(t.rung_days.get(rung, np.nan))
+        for append, actor in self.first_acts:
+            append(t.first_acts.get(actor, np.nan))  # NaN: the actor never acted hostile
         self.path(encode(self.codes, t.moves))  # spelled out when the batch is collected
         self.error("")
 

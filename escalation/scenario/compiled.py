@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from escalation.errors import Problem
 from escalation.scenario.conditions import Expression
 from escalation.scenario.distributions import _Distribution
+from escalation.scenario.observed import ObservedDef
 from escalation.scenario.params import Parameters
 from escalation.scenario.schema import ScenarioSpec
 
@@ -230,6 +231,7 @@ class Scenario:
     inventory_items: tuple[str, ...] = field(default=())
     start: InitialStateDef | None = None
     warnings: tuple[Problem, ...] = field(default=(), compare=False)  # allowed, but likely wrong
+    observed: ObservedDef | None = None  # what really happened (a real episode's scenario)
 
     @property
     def name(self) -> str:

@@ -42,6 +42,7 @@ from escalation.scenario.conditions import (
 )
 from escalation.scenario.distributions import _Distribution
 from escalation.scenario.lint import lint
+from escalation.scenario.observed import compile_observed
 from escalation.scenario.params import Parameters, ParameterTable
 from escalation.scenario.references import References
 from escalation.scenario.schema import ActionKind, Actor, Asset, Initiative, ScenarioSpec
@@ -181,13 +182,15 @@ class Compiler:
             self.param(("tension", "half_life_days"), spec.tension.half_life_days, 1e-6),
             self.param(("tension", "alert_threshold"), spec.tension.alert_threshold, 0.0),
         )
+        observed = None if spec.observed is None else compile_observed(
+            spec.observed, tuple(o.id for o in outcomes), tuple(spec.actors), self)
         if self.problems:
             raise ScenarioError(self.problems)
         weights = (spec.harm.death, spec.harm.injury, spec.harm.value)
         return Scenario(
             spec, self.source, Parameters(tuple(self.table.parameters)), actors, assets,
             self.kinds, initial, outcomes, accidents, ladder_def, tension, weights, self.items,
-            start, tuple(lint(spec)),
+            start, tuple(lint(spec)), observed,
         )
 
     # -- parts ---------------------------------------------------------------------------

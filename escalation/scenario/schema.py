@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from escalation.scenario.schema_observed import Observed
 from escalation.scenario.schema_orders import (
     Condition,
     Identifier,
@@ -306,3 +307,6 @@ class ScenarioSpec(Model):
     accidents: list[Accident] = Field(default_factory=list)
     limits: Limits = Field(default_factory=Limits)
     sources: list[str] = Field(default_factory=list)
+    observed: Observed | None = Field(
+        None, description="What really happened, for a scenario of a real episode: scored by "
+        "escalation backtest.")
