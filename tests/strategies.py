@@ -201,7 +201,21 @@ def orders(
     if draw(st.integers(0, 3)) == 0:
         data["warn"] = draw(st.lists(st.sampled_from(names.actors), min_size=1, max_size=2))
         _maybe(draw, data, "warning_lead_hours", delays(0, 3))
+    if draw(st.integers(0, 3)) == 0:
+        data["attribution"] = draw(attributions(names))
     _maybe(draw, data, "note", st.sampled_from(("", "a note", "ünïcode — note")))
+    return data
+
+
+@functools.cache
+@st.composite
+def attributions(draw: st.DrawFn, names: Names) -> Data:
+    """Who an act appears to come from: no one, or any actor (its author too)."""
+    data: Data = {}
+    _maybe(draw, data, "appears_as", st.sampled_from((*names.actors, "unknown")))
+    _maybe(draw, data, "seen_through", probabilities())
+    _maybe(draw, data, "verified_after_hours", delays(0, 96))
+    _maybe(draw, data, "known_to", st.lists(st.sampled_from(names.actors), max_size=2))
     return data
 
 

@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 
 import escalation
 from escalation import RunRecord, Scenario
+from escalation.engine.records import Perceived
 from tests.strategies import scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,6 +102,17 @@ def check_timeline(scenario: Scenario, record: RunRecord) -> None:
         assert p.event.time <= p.time + EPS, f"perceived before it happened: {p}"
         assert p.time <= end + EPS, f"perceived after the end: {p}"
         assert p.deaths >= 0 and p.injuries >= 0 and p.harm >= 0
+        check_blame(p)
+
+
+def check_blame(p: Perceived) -> None:
+    """Whom an observer blames: the author, or whom a disguised act is blamed on (no one for
+    a deniable act); the author always knows, and a verification names the real author."""
+    event = p.event
+    apparent = "" if event.appears_as == "unknown" else event.appears_as
+    assert p.author in ({event.actor, apparent} if event.appears_as else {event.actor}), p
+    if p.observer == event.actor or p.verified:
+        assert p.author == event.actor, p
 
 
 def check_ending(scenario: Scenario, record: RunRecord) -> None:
