@@ -1,0 +1,85 @@
+"""Real episodes to backtest: scenarios with an ``observed:`` block, from a folder or a file.
+
+A folder is a library: each episode is scored and its base-rate baseline comes from the other
+episodes of the same folder (leave one out). A single file is a user's own crisis: its
+base-rate baseline comes from the shipped library of real episodes (``scenarios/history/``),
+leaving out an episode of the same name.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from escalation.library import library_folder
+from escalation.scenario.compiled import Scenario
+from escalation.scenario.loader import load_scenario
+
+HISTORY = "history"
+HOW_TO_OBSERVE = (
+    "add an observed: block with what really happened, each fact with its source, e.g.\n"
+    "  observed:\n"
+    "    outcome: {value: CLASS, source: \"facts:#12\"}        # one of its outcome classes\n"
+    "    first_answer_days:\n"
+    "      ACTOR: {value: 1.5, source: \"facts:#4\"}          # null: it never answered\n"
+    "(docs/scenario-format.md, 'Observed facts')")
+
+
+@dataclass(frozen=True)
+class Episode:
+    """A real episode: its scenario (with ``observed``) and the file it came from."""
+
+    path: Path
+    scenario: Scenario
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+    @property
+    def real_class(self) -> str:
+        assert self.scenario.observed is not None
+        return str(self.scenario.observed.outcome.value)
+
+
+def history_folder() -> Path:
+    """The shipped library of real episodes: the reference set of a single file's baseline."""
+    return library_folder() / HISTORY
+
+
+def load_episodes(target: str | os.PathLike[str]) -> list[Episode]:
+    """The episodes of a folder (its ``*.yaml`` files, by name) or of one file; every one must
+    carry an ``observed:`` block (a ValueError says which do not, and how to add one)."""
+    path = Path(target)
+    if path.is_dir():
+        files = sorted(path.glob("*.yaml"))
+        if not files:
+            raise ValueError(f"{path} holds no scenario files (*.yaml) to backtest")
+    elif path.is_file():
+        files = [path]
+    else:
+        raise FileNotFoundError(f"no file or folder {path}: give a scenario file with an observed: "
+                                f"block, or a folder of them such as {history_folder()}")
+    episodes = [Episode(file, load_scenario(file)) for file in files]
+    unobserved = [str(e.path) for e in episodes if e.scenario.observed is None]
+    if unobserved:
+        raise ValueError(f"{', '.join(unobserved)}: no observed: block, so nothing to score "
+                         f"the forecast against; {HOW_TO_OBSERVE}")
+    names = [e.name for e in episodes]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"scenario names used by more than one file: {', '.join(twice)}; "
+                         "each episode needs its own name")
+    return episodes
+
+
+def reference_outcomes(episodes: list[Episode], target: str | os.PathLike[str],
+                       reference: str | os.PathLike[str] | None = None) -> dict[str, str]:
+    """Real class of every episode of the reference set, by name: the episodes themselves for
+    a folder; for a file, those of ``reference`` (default: the shipped history library)."""
+    if Path(target).is_dir() and reference is None:
+        return {e.name: e.real_class for e in episodes}
+    folder = Path(reference) if reference is not None else history_folder()
+    library = load_episodes(folder) if folder.is_dir() else []
+    return {**{e.name: e.real_class for e in library}, **{e.name: e.real_class for e in episodes}}
