@@ -4,7 +4,8 @@ A warning never stops a scenario: ``validate`` prints it with its file and line,
 guard (engine/guard.py) stops any run that does go wrong. Two patterns are caught here, before
 any run: actors that perceive and decide with no delay, whose answers to each other can chain
 without the clock moving; random processes so fast that a run would schedule more events
-than its ``limits`` allow; and warnings sent to an actor that can do nothing with them.
+than its ``limits`` allow; warnings sent to an actor that can do nothing with them; and a
+scenario whose every number is a constant, whose runs then differ by coin flips alone.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from escalation.errors import Path, Problem
 from escalation.scenario.distributions import _Distribution
 from escalation.scenario.schema import Actor, ScenarioSpec
 from escalation.scenario.schema_orders import Order
+from escalation.scenario.standard import standard_kinds
 
 
 def lint(spec: ScenarioSpec) -> list[Problem]:
     """Every warning for ``spec`` (unlocated: the loader pins each to its line)."""
-    return [*_instant_answers(spec), *_fast_processes(spec), *_silent_warnings(spec)]
+    return [*_instant_answers(spec), *_fast_processes(spec), *_silent_warnings(spec),
+            *_no_uncertainty(spec)]
 
 
 def _always_zero(value: Any) -> bool:
@@ -104,3 +107,43 @@ def _silent_warnings(spec: ScenarioSpec) -> list[Problem]:
                     f"no warning (actors.{actor}.relays_warnings is 0); set relays_warnings, or "
                     "warn the target's owner")))
     return problems
+
+
+def _uncertain(node: Any) -> bool:
+    """Whether any number in ``node`` (a spec, defaults included) is a distribution."""
+    if isinstance(node, _Distribution):
+        return True
+    if isinstance(node, BaseModel):
+        return any(_uncertain(getattr(node, name)) for name in type(node).model_fields
+                   if not _unused(node, name))
+    if isinstance(node, dict):
+        return any(_uncertain(value) for value in node.values())
+    if isinstance(node, list | tuple):
+        return any(_uncertain(value) for value in node)
+    return False
+
+
+def _unused(node: BaseModel, name: str) -> bool:
+    """A field that cannot matter: a warning's lead with no one warned, a relay's delay for an
+    actor that never relays."""
+    if isinstance(node, Order):
+        return name == "warning_lead_hours" and not node.warn
+    if isinstance(node, Actor):
+        relays = node.relays_warnings
+        return name == "relay_delay_hours" and isinstance(relays, float) and relays <= 0
+    return False
+
+
+def _no_uncertainty(spec: ScenarioSpec) -> list[Problem]:
+    """A scenario with no distribution anywhere (its own numbers, the defaults it keeps, the
+    standard kinds its orders use): every run draws the same delays, salvos and parameters."""
+    used = {order.action for _, order in _orders(spec)} - set(spec.action_kinds)
+    kinds = [kind for kid, kind in standard_kinds().items() if kid in used]
+    if _uncertain(spec) or _uncertain(kinds):
+        return []
+    return [Problem(None, ("name",), (
+        "warning: every number in this scenario is a constant (no distribution, in its own "
+        "fields or in the defaults it keeps): its runs differ only by the model's coin flips "
+        "(probabilities, failures), so its spread of outcomes leaves out every uncertainty "
+        "about its inputs; give the numbers you are unsure of, delays first, a distribution "
+        "(docs/scenario-format.md, 'Distributions')"))]

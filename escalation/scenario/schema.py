@@ -24,6 +24,11 @@ from escalation.scenario.schema_orders import (
     Variate,
 )
 from escalation.scenario.schema_policies import PolicySpec
+from escalation.scenario.time_defaults import (
+    DELIBERATION_HOURS,
+    PERCEPTION_DELAY_HOURS,
+    RELAY_DELAY_HOURS,
+)
 
 Effect = Literal["none", "threat", "warning", "sanctions", "strike", "killing", "stand_down", "accident",
                  "restrain", "unleash"]
@@ -32,7 +37,8 @@ Effect = Literal["none", "threat", "warning", "sanctions", "strike", "killing", 
 class Perception(Model):
     """How an actor comes to know of events: late, noisy and, about enemies, biased."""
 
-    delay_hours: Variate = Field(1.0, description="Hours before a report reaches the actor.")
+    delay_hours: Variate = Field(
+        PERCEPTION_DELAY_HOURS, description="Hours before a report reaches the actor.")
     noise: Num = Field(0.2, description="Spread (log scale) of perceived counts.")
     enemy_loss_bias: Num = Field(
         1.0, description="Multiplies the losses of actors it is in conflict with."
@@ -103,11 +109,13 @@ class Actor(Model):
         0.0, description="Chance it passes a warning about a strike on its soil to the owner of the "
         "targeted asset."
     )
-    relay_delay_hours: Variate = Field(0.25, description="Hours it takes to pass a warning on.")
+    relay_delay_hours: Variate = Field(
+        RELAY_DELAY_HOURS, description="Hours it takes to pass a warning on.")
     inventory: dict[str, Num] = Field(
         default_factory=dict, description="Stocks such as missiles: item -> count."
     )
-    deliberation_hours: Variate = Field(24.0, description="Hours between a report and a decision.")
+    deliberation_hours: Variate = Field(
+        DELIBERATION_HOURS, description="Hours between a report and a decision.")
     follow_up_hours: Variate | None = Field(
         None, description="Hours to decide after a report of its own act (declarations planned "
         "with the act); default: deliberation_hours.",

@@ -15,6 +15,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from escalation.scenario.distributions import Distribution
+from escalation.scenario.time_defaults import WARNING_LEAD_HOURS
 
 
 class Model(BaseModel):
@@ -146,7 +147,7 @@ class Order(Model):
         (), description="Actors warned before launch (e.g. the host of the target)."
     )
     warning_lead_hours: Variate = Field(
-        1.0, description="Hours between the warning and the launch."
+        WARNING_LEAD_HOURS, description="Hours between the warning and the launch."
     )
     after_hours: Variate | None = Field(
         None, description="Hours between the decision and the start of the act: preparation, "
