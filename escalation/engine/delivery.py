@@ -30,8 +30,9 @@ from escalation.scenario.conditions import Expression
 if TYPE_CHECKING:
     from escalation.engine.world import World
 
-Delivery = tuple[ActorState, Perceived, bool, tuple[int, int]]  # observer, report, first?, own harm
-_UNHARMED = (0, 0)
+Delivery = tuple[ActorState, Perceived, bool, tuple[int, int, float]]  # observer, report,
+# first?, own harm (deaths, injuries, US$ million)
+_UNHARMED = (0, 0, 0.0)
 
 
 def report(world: World, event: Event) -> None:
@@ -44,8 +45,9 @@ def report(world: World, event: Event) -> None:
                                  victim.d.death_stages, victim.d.injury_stages)
     else:
         steps = ((0.0, event.deaths, event.injuries),)
-    w_deaths, w_injuries, w_value = world.scenario.harm_weights
+    w_deaths, w_injuries, w_value, w_economic = world.scenario.harm_weights
     lost = w_value * event.value_lost
+    economic = event.economic_loss
     values, streams = world.values, world.streams
     enemies = event.hostile and victim is not None
     disguise = world.disguises.get(event.id) if event.appears_as else None
@@ -68,16 +70,18 @@ def report(world: World, event: Event) -> None:
             )
         before = _UNHARMED
         first = True
+        seen_economic = economic * factor if economic else 0.0  # the whole loss at once
         for after, deaths, injuries in steps:
             own = _UNHARMED
             if observer is victim:
                 seen = (deaths, injuries)
-                own, before = (deaths - before[0], injuries - before[1]), seen
+                own = (deaths - before[0], injuries - before[1], economic if first else 0.0)
+                before = (deaths, injuries, 0.0)
             else:
                 seen = perceived_counts(deaths, injuries, factor, phantom)
-            harm = w_deaths * seen[0] + w_injuries * seen[1] + lost
+            harm = w_deaths * seen[0] + w_injuries * seen[1] + lost + w_economic * seen_economic
             delivery = (observer, Perceived(0.0, d.id, event, seen[0], seen[1], harm, not first,
-                                            author), first, own)
+                                            author, False, seen_economic), first, own)
             first = False
             at = delay + after
             batch = due.get(at)
@@ -87,7 +91,7 @@ def report(world: World, event: Event) -> None:
                 batch.append(delivery)
         if author != event.actor:  # its last belief, to be corrected if the truth comes out
             misled.append((observer, Perceived(0.0, d.id, event, seen[0], seen[1], harm, False,
-                                               event.actor, verified=True), True, _UNHARMED))
+                                               event.actor, True, seen_economic), True, _UNHARMED))
     world.busy += len(actors)
     for at, batch in due.items():
         world._after(at, _arrival(world, batch))
@@ -126,6 +130,7 @@ def _arrival(world: World, batch: list[Delivery]) -> Callable[[object], None]:
             if own is not _UNHARMED:
                 observer.deaths_suffered += own[0]
                 observer.injuries_suffered += own[1]
+                observer.economic_suffered += own[2]
             if keep:
                 world.perceptions.append(perceived)
             d = observer.d

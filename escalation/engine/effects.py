@@ -19,6 +19,7 @@ class Damage(NamedTuple):
     deaths: int = 0
     injuries: int = 0
     value_lost: float = 0.0
+    economic_loss: float = 0.0  # US$ million
 
 
 class Exposure(NamedTuple):
@@ -31,6 +32,7 @@ class Exposure(NamedTuple):
     injury_rate: float
     damage_per_hit: float
     warned_factor: float
+    economic_value: float = 0.0  # US$ million
 
 
 def strike(rng: random.Random, salvo: int, failure: float, target: Exposure, warned: bool) -> Damage:
@@ -44,12 +46,14 @@ def strike(rng: random.Random, salvo: int, failure: float, target: Exposure, war
     people = int(target.personnel)
     deaths = min(people, poisson(rng, hits * target.lethality * exposure))
     injuries = min(people - deaths, poisson(rng, hits * target.injury_rate))
-    value_lost = target.value * min(1.0, hits * target.damage_per_hit)
-    return Damage(failed, intercepted, hits, deaths, injuries, value_lost)
+    share = min(1.0, hits * target.damage_per_hit)
+    return Damage(failed, intercepted, hits, deaths, injuries, target.value * share,
+                  target.economic_value * share)
 
 
 def killing(rng: random.Random, success: float, target: Exposure) -> Damage:
     """A targeted killing: all of the party (personnel) dies if it succeeds, else nothing."""
     if rng.random() >= success:
         return Damage(failed=1)
-    return Damage(hits=1, deaths=int(target.personnel), value_lost=target.value)
+    return Damage(hits=1, deaths=int(target.personnel), value_lost=target.value,
+                  economic_loss=target.economic_value)

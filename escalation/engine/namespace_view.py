@@ -88,6 +88,7 @@ _GETTERS: dict[str, Callable[[PerceptionView], object]] = {
     "perceived.injuries": lambda n: float(n.p.injuries),
     "perceived.harm": lambda n: n.p.harm,
     "perceived.value_lost": lambda n: n.p.event.value_lost,
+    "perceived.economic_loss": lambda n: n.p.economic,
     "perceived.rung": lambda n: float(n.p.event.rung),
     "perceived.goldstein": lambda n: n.p.event.goldstein,
     "perceived.salvo": lambda n: float(n.p.event.salvo),
@@ -110,6 +111,7 @@ _GETTERS: dict[str, Callable[[PerceptionView], object]] = {
     "own.stood_down": lambda n: n.me.stood_down,
     "own.deaths_suffered": lambda n: float(n.me.deaths_suffered),
     "own.injuries_suffered": lambda n: float(n.me.injuries_suffered),
+    "own.economic_loss": lambda n: n.me.economic_suffered,
     "own.restrained": lambda n: n.me.restrained,
     "tension": lambda n: n.world.tension.at(n.world.env.now),
     "alert": lambda n: n.world.tension.at(n.world.env.now)

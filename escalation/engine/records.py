@@ -30,6 +30,7 @@ class Event:
     deaths: int = 0
     injuries: int = 0
     value_lost: float = 0.0
+    economic_loss: float = 0.0  # US$ million: asset damage and non-kinetic harm
     warned: bool = False
     rung: int = 0
     goldstein: float = 0.0
@@ -59,9 +60,10 @@ class Perceived:
     update: bool
     author: str  # who the observer believes did it ('' when it cannot tell)
     verified: bool = False  # the report that establishes the real author, after a wrong belief
+    economic: float = 0.0  # economic loss as perceived, US$ million
 
 
-_NESTED = frozenset({"deaths", "injuries", "threats", "parameters", "rung_days", "events",
+_NESTED = frozenset({"deaths", "injuries", "economic_loss", "threats", "parameters", "rung_days", "events",
                      "perceptions", "first_act_days"})
 
 
@@ -103,12 +105,14 @@ class RunRecord:
     perceptions: tuple[Perceived, ...] = field(default=(), repr=False)
     error: str = ""
     first_act_days: dict[str, float] = field(default_factory=dict)
+    economic_loss: dict[str, float] = field(default_factory=dict)  # US$ million by victim
 
     def summary(self) -> dict[str, Any]:
         """A flat row: scalars, then deaths/injuries by side, threats, parameters."""
         row = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NESTED}
         row.update({f"deaths.{k}": v for k, v in self.deaths.items()})
         row.update({f"injuries.{k}": v for k, v in self.injuries.items()})
+        row.update({f"economic_loss.{k}": v for k, v in self.economic_loss.items()})
         row.update({f"threat.{k}": v for k, v in self.threats.items()})
         row.update({f"rung_day.{k}": v for k, v in self.rung_days.items()})
         row.update({f"first_act_day.{k}": v for k, v in self.first_act_days.items()})

@@ -22,6 +22,7 @@ class ActorState:
     stood_down: bool = False
     deaths_suffered: int = 0
     injuries_suffered: int = 0
+    economic_suffered: float = 0.0  # US$ million, as reported to itself
     inventory: dict[str, float] = field(default_factory=dict)
     memory: dict[str, dict[str, Any]] = field(default_factory=dict)
     inbox: list[Perceived] = field(default_factory=list)  # perceptions not yet deliberated on

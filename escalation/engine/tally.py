@@ -31,6 +31,7 @@ class Tally:
         self.threats_backed_down = self.homeland_strikes = self.accident_deaths = 0
         self.deaths = {d.id: 0 for d in scenario.actors}
         self.injuries = {d.id: 0 for d in scenario.actors}
+        self.economic_loss = {d.id: 0.0 for d in scenario.actors}  # US$ million suffered
         self.threats: dict[str, str] = {}
         self.ended_by = "running"
         self.terminal_outcome: str | None = None
@@ -66,6 +67,7 @@ class Tally:
         if target is not None and event.hostile:
             self.deaths[target.d.id] += event.deaths
             self.injuries[target.d.id] += event.injuries
+            self.economic_loss[target.d.id] += event.economic_loss
 
     def reached(self, rung: int, day: float) -> None:
         """The crisis's top rung rose to ``rung``: every rung passed on the way is reached."""
@@ -124,7 +126,7 @@ class SummaryView(dict[str, object]):
             value = getter(tally, world)
         else:
             kind, _, actor = name.partition(".")
-            if kind in ("deaths", "injuries"):
+            if kind in ("deaths", "injuries", "economic_loss"):
                 value = float(getattr(tally, kind)[actor]) if actor != "total" else \
                     float(sum(getattr(tally, kind).values()))
             elif kind in ("responses", "stood_down") and actor in world.actors:

@@ -349,6 +349,8 @@ class World:
                 salvo=salvo, failed=damage.failed, intercepted=damage.intercepted,
                 hits=damage.hits, deaths=damage.deaths, injuries=damage.injuries,
                 value_lost=damage.value_lost, warned=warned, goldstein=kind.goldstein,
+                economic_loss=damage.economic_loss + (draw(kind.economic_loss, rng)
+                                                      if kind.economic_loss else 0.0),
                 hostile=kind.hostile, kinetic=kind.kinetic,
                 homeland=bool(asset and asset.homeland and damage.hits),
                 cause=cause.id if cause else None, policy=label,
@@ -387,6 +389,7 @@ class World:
             v[asset.personnel], v[asset.value], v[asset.air_defence],
             v[asset.lethality] * potency, v[asset.injury_rate] * potency,
             v[asset.damage_per_hit], v[asset.warned_factor],
+            v[asset.economic_value] if asset.economic_value >= 0 else 0.0,
         )
         if effect == "killing":
             return effects.killing(rng, v[kind.success], exposure)

@@ -18,7 +18,7 @@ PERCEIVED: dict[str, ValueType] = {
     "perceived.target": S, "perceived.asset": S, "perceived.asset_kind": S,
     "perceived.host": S, "perceived.origin_host": S,
     "perceived.deaths": N, "perceived.injuries": N, "perceived.harm": N,
-    "perceived.value_lost": N, "perceived.rung": N, "perceived.goldstein": N,
+    "perceived.value_lost": N, "perceived.economic_loss": N, "perceived.rung": N, "perceived.goldstein": N,
     "perceived.salvo": N, "perceived.hits": N,
     "perceived.hostile": B, "perceived.kinetic": B, "perceived.homeland": B,
     "perceived.against_me": B, "perceived.against_ally": B, "perceived.by_me": B,
@@ -28,7 +28,8 @@ PERCEIVED: dict[str, ValueType] = {
 OWN: dict[str, ValueType] = {
     "own.credibility": N, "own.resolve": N, "own.risk_tolerance": N, "own.audience_cost": N,
     "own.commitment": N, "own.responses": N, "own.hostile_acts": N, "own.stood_down": B,
-    "own.deaths_suffered": N, "own.injuries_suffered": N, "own.restrained": B,
+    "own.deaths_suffered": N, "own.injuries_suffered": N, "own.economic_loss": N,
+    "own.restrained": B,
 }
 WORLD: dict[str, ValueType] = {
     "tension": N, "alert": B, "time": N, "max_rung": N, "pair_rung": N,
@@ -39,6 +40,7 @@ SUMMARY: dict[str, ValueType] = {
     "hostile_acts": N, "kinetic_acts": N, "kinetic_responses": N, "stand_downs": N,
     "threats_made": N, "threats_carried_out": N, "threats_backed_down": N,
     "homeland_strikes": N, "accident_deaths": N, "deaths.total": N, "injuries.total": N,
+    "economic_loss.total": N,
 }
 
 
@@ -67,6 +69,7 @@ def summary_names(actors: Iterable[str]) -> dict[str, ValueType]:
     for actor in actors:
         names[f"deaths.{actor}"] = N
         names[f"injuries.{actor}"] = N
+        names[f"economic_loss.{actor}"] = N
         names[f"responses.{actor}"] = N
         names[f"stood_down.{actor}"] = B
     return names

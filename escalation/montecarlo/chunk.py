@@ -90,6 +90,7 @@ def run_columns(scenario: Scenario) -> tuple[str, ...]:
     actors = [a.id for a in scenario.actors]
     return (
         *_SCALARS, *(f"deaths.{a}" for a in actors), *(f"injuries.{a}" for a in actors),
+        *(f"economic_loss.{a}" for a in actors),
         *(f"threat.{label}" for label in threat_labels(scenario)),
         *(f"param.{p.name}" for p in scenario.parameters.uncertain),
         *(f"rung_day.{rung}" for rung in range(1, len(scenario.ladder.rungs))),
@@ -141,6 +142,7 @@ class RowWriter:
         actors = [a.id for a in scenario.actors]
         self.deaths = [(runs[f"deaths.{a}"].append, a) for a in actors]
         self.injuries = [(runs[f"injuries.{a}"].append, a) for a in actors]
+        self.economic = [(runs[f"economic_loss.{a}"].append, a) for a in actors]
         self.threats = [(runs[f"threat.{label}"].append, label) for label in threat_labels(scenario)]
         self.parameters = [(runs[f"param.{p.name}"].append, p.slot)
                            for p in scenario.parameters.uncertain]
@@ -164,6 +166,8 @@ class RowWriter:
             append(t.deaths[actor])
         for append, actor in self.injuries:
             append(t.injuries[actor])
+        for append, actor in self.economic:
+            append(t.economic_loss[actor])
         for append, label in self.threats:
             append(t.threats.get(label, "not_issued"))
         for append, slot in self.parameters:

@@ -45,6 +45,7 @@ class KindDef:
     potency: int
     hostile: bool
     kinetic: bool
+    economic_loss: Variate = 0.0  # US$ million per act (non-kinetic harm); 0.0: none
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ class AssetDef:
     injury_rate: int
     damage_per_hit: int
     warned_factor: int
+    economic_value: int = -1  # slot; -1: none at risk
 
     @property
     def homeland(self) -> bool:
@@ -227,7 +229,7 @@ class Scenario:
     accidents: tuple[AccidentDef, ...]
     ladder: LadderDef
     tension: TensionDef
-    harm_weights: tuple[float, float, float]
+    harm_weights: tuple[float, float, float, float]  # death, injury, value, US$ million
     inventory_items: tuple[str, ...] = field(default=())
     start: InitialStateDef | None = None
     warnings: tuple[Problem, ...] = field(default=(), compare=False)  # allowed, but likely wrong

@@ -186,7 +186,7 @@ class Compiler:
             spec.observed, tuple(o.id for o in outcomes), tuple(spec.actors), self)
         if self.problems:
             raise ScenarioError(self.problems)
-        weights = (spec.harm.death, spec.harm.injury, spec.harm.value)
+        weights = (spec.harm.death, spec.harm.injury, spec.harm.value, spec.harm.economic)
         return Scenario(
             spec, self.source, Parameters(tuple(self.table.parameters)), actors, assets,
             self.kinds, initial, outcomes, accidents, ladder_def, tension, weights, self.items,
@@ -205,13 +205,14 @@ class Compiler:
         path: Path = ("action_kinds", kid)
         self._nonnegative_variate(kind.duration_hours, (*path, "duration_hours"))
         self._count_variate(kind.salvo, (*path, "salvo"), MAX_UNITS, "units")
+        self._nonnegative_variate(kind.economic_loss, (*path, "economic_loss"))
         return KindDef(
             kid, kind.effect, kind.cameo, kind.goldstein, kind.rung,
             _variate(kind.duration_hours), kind.weapon, _variate(kind.salvo),
             self.param((*path, "failure_probability"), kind.failure_probability, 0.0, 1.0),
             self.param((*path, "success_probability"), kind.success_probability, 0.0, 1.0),
             self.param((*path, "potency"), kind.potency, 0.0),
-            kind.goldstein < 0, kind.effect in KINETIC,
+            kind.goldstein < 0, kind.effect in KINETIC, _variate(kind.economic_loss),
         )
 
     def _asset(self, aid: str, asset: Asset) -> AssetDef:
@@ -228,7 +229,7 @@ class Compiler:
             aid, asset.name or aid, asset.owner, asset.host or asset.owner, asset.kind,
             number("personnel"), number("value"), number("air_defence", 1.0),
             number("lethality"), number("injury_rate"), number("damage_per_hit"),
-            number("warned_factor", 1.0),
+            number("warned_factor", 1.0), number("economic_value"),
         )
 
     def _actor(self, aid: str, actor: Actor) -> ActorDef:

@@ -139,6 +139,10 @@ class Asset(Model):
     lethality: Num = Field(0.5, description="Expected deaths per hit, unwarned.")
     injury_rate: Num = Field(1.0, description="Expected injuries per hit, unwarned.")
     damage_per_hit: Num = Field(0.1, description="Share of its value lost per hit.")
+    economic_value: Num = Field(
+        0.0, description="Economic value at risk, in US$ million (an oil facility, a port): "
+        "the same share is lost per hit as of its value."
+    )
     warned_factor: Probability = Field(
         0.1, description="Share of deaths left when warned in time: shelters turn deaths "
         "into injuries, so injuries are not reduced."
@@ -160,6 +164,10 @@ class ActionKind(Model):
     potency: Num = Field(
         1.0, description="Casualties per hit relative to the target's rates (a rocket does far "
         "less than a ballistic missile).",
+    )
+    economic_loss: Variate = Field(
+        0.0, description="Economic damage the act does to its target, in US$ million, drawn "
+        "at every occurrence: sanctions, a cyber attack, a blockade (besides any asset damage)."
     )
     description: str = ""
     source: str = Field("", description="Where the code and score come from.")
@@ -199,11 +207,16 @@ class Tension(Model):
 
 
 class HarmWeights(Model):
-    """How deaths, injuries and lost value add up to the single 'harm' policies answer."""
+    """How deaths, injuries, lost value and economic loss add up to the single 'harm'
+    policies answer."""
 
     death: float = Field(1.0, ge=0)
     injury: float = Field(0.25, ge=0)
     value: float = Field(1.0, ge=0)
+    economic: float = Field(
+        0.1, ge=0, description="Harm per US$ million of economic loss: 0.1, one death per "
+        "US$10 million, about the value of a statistical life in US federal guidance."
+    )
 
 
 class InitialEvent(Order):
