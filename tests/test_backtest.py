@@ -43,12 +43,16 @@ LIBRARY = {  # name: (does the model answer, real class, observed lag)
 }
 
 
-@pytest.fixture(scope="module")
-def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("library")
+def write_library(folder: Path) -> Path:
+    """The toy ``LIBRARY`` as scenario files in ``folder``."""
     for name, (answers, real, lag) in LIBRARY.items():
         (folder / f"{name}.yaml").write_text(yaml.safe_dump(episode(name, answers, real, lag)))
     return folder
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_library(tmp_path_factory.mktemp("library"))
 
 
 @pytest.fixture(scope="module")

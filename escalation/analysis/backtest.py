@@ -26,6 +26,7 @@ import math
 import os
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -210,24 +211,23 @@ def _fact(episode: str, fact: ObservedFact, runs: pd.DataFrame, horizon: float, 
 
 
 def backtest(target: str | os.PathLike[str], runs: int = DEFAULT_RUNS, seed: int = 0, *,
-             workers: int | None = None, backend: str = "processes",
-             reference: str | os.PathLike[str] | None = None, progress: bool = False
-             ) -> Backtest:
+             reference: str | os.PathLike[str] | None = None, **batch: Any) -> Backtest:
     """Run every episode of a folder (or one scenario file) ``runs`` times and score it.
 
     The base-rate baseline of each episode comes from the real classes of the other episodes
     of the folder; for a single file, from the shipped history library (``reference``: another
-    folder of episodes). Batches run as ``run_batch`` does: chunked, on any ``backend``."""
+    folder of episodes). ``batch`` goes to ``run_batch`` (backend, workers, chunk_size, ...):
+    the runs are chunked and run on any backend; no progress bar unless ``progress=True``."""
     episodes = load_episodes(target)
     real = reference_outcomes(episodes, target, reference)
+    batch.setdefault("progress", False)
     scored = []
     for episode in episodes:
-        results = run_batch(episode.scenario, runs, seed, workers=workers, backend=backend,
-                            progress=progress)
+        results = run_batch(episode.scenario, runs, seed, **batch)
         others = [c for name, c in real.items() if name != episode.name]
         scored.append(score_episode(episode.scenario, results.runs, others, seed, str(episode.path)))
     return Backtest(tuple(scored), runs, seed, tuple(sorted(real)),
-                    {"target": str(target), "backend": backend})
+                    {"target": str(target), "backend": batch.get("backend", "processes")})
 
 
 __all__ = ["Backtest", "Episode", "EpisodeScore", "FactScore", "backtest", "base_rate",

@@ -3,8 +3,8 @@
 Commands live in modules by theme (``scenarios``: the shipped library and the schema;
 ``batch``: one scenario and its batches; ``assumptions``: counterfactuals, sweeps and
 sensitivity; ``tables``: paths, scenario discovery and export of a batch folder; ``reports``:
-explanations and reports), each with a ``register`` that adds its subcommands. ``--help``
-lists them by what they work on (``GROUPS``), not by module.
+explanations and reports; ``backtest``: scores on real episodes), each with a ``register``
+that adds its subcommands. ``--help`` lists them by what they work on (``GROUPS``), not by module.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from escalation._version import __version__
-from escalation.cli import assumptions, batch, reports, scenarios, tables
+from escalation.cli import assumptions, backtest, batch, reports, scenarios, tables
 from escalation.cli.options import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED
 from escalation.errors import ScenarioError
 
 GROUPS = {
     "scenario files": ("scenarios", "validate", "trace", "explain", "schema"),
     "batches": ("run", "report", "plot", "export"),
-    "analysis": ("paths", "discover", "compare", "sweep", "sensitivity"),
+    "analysis": ("paths", "discover", "compare", "sweep", "sensitivity", "backtest"),
 }
 
 
@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND",
         help="one of the commands below; escalation COMMAND --help says more, with an example")
-    for module in (scenarios, batch, reports, tables, assumptions):
+    for module in (scenarios, batch, reports, tables, assumptions, backtest):
         module.register(commands)
     parser.epilog = _grouped(commands.choices)
     return parser
