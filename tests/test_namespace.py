@@ -9,9 +9,9 @@ import pytest
 from escalation import load_scenario
 from escalation.engine.namespace_view import PerceptionView
 from escalation.engine.records import Event, Perceived
-from escalation.engine.streams import Streams
 from escalation.engine.world import World
 from escalation.model.namespace import policy_names
+from escalation.model.streams import Streams
 from escalation.scenario.conditions import ValueType
 
 SEED = Path(__file__).resolve().parents[1] / "scenarios" / "us_iran_2020.yaml"

@@ -1,4 +1,4 @@
-"""Seeds and random streams (escalation/engine/streams.py): a batch's run seeds reached in any
+"""Seeds and random streams (escalation/model/streams.py): a batch's run seeds reached in any
 chunk, a parameter's uniform fixed by the run and its name alone (SplitMix64's finaliser,
 checked against the reference generator's first output), and a stream per purpose."""
 
@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import escalation
-from escalation.engine.streams import (
+from escalation.model.streams import (
     Streams,
     named_uniforms,
     parameter_keys,

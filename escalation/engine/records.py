@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from escalation.model.namespace import BY_ACTOR
+
 PAST = "history"  # the policy of an event before t = 0 (initial_state.history)
 
 
@@ -63,7 +65,7 @@ class Perceived:
     economic: float = 0.0  # economic loss as perceived, US$ million
 
 
-_NESTED = frozenset({"deaths", "injuries", "economic_loss", "threats", "parameters", "rung_days", "events",
+_NESTED = frozenset({*BY_ACTOR, "threats", "parameters", "rung_days", "events",
                      "perceptions", "first_act_days"})
 
 
@@ -110,9 +112,8 @@ class RunRecord:
     def summary(self) -> dict[str, Any]:
         """A flat row: scalars, then deaths/injuries by side, threats, parameters."""
         row = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NESTED}
-        row.update({f"deaths.{k}": v for k, v in self.deaths.items()})
-        row.update({f"injuries.{k}": v for k, v in self.injuries.items()})
-        row.update({f"economic_loss.{k}": v for k, v in self.economic_loss.items()})
+        for family in BY_ACTOR:
+            row.update({f"{family}.{k}": v for k, v in getattr(self, family).items()})
         row.update({f"threat.{k}": v for k, v in self.threats.items()})
         row.update({f"rung_day.{k}": v for k, v in self.rung_days.items()})
         row.update({f"first_act_day.{k}": v for k, v in self.first_act_days.items()})

@@ -6,9 +6,9 @@ import numpy as np
 
 from escalation.engine.guard import RunStopped
 from escalation.engine.records import RunRecord
-from escalation.engine.streams import Streams, named_uniforms, run_seed
 from escalation.engine.tally import FAILED
 from escalation.engine.world import World
+from escalation.model.streams import Streams, named_uniforms, run_seed
 from escalation.scenario.compiled import Scenario
 
 

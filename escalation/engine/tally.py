@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from escalation.engine.records import Event
 from escalation.engine.state import ActorState
+from escalation.model.namespace import BY_ACTOR, COUNTS
+from escalation.model.vocabulary import ANSWERS, Effect, ThreatStatus
 from escalation.scenario.compiled import Scenario
 
 if TYPE_CHECKING:
@@ -14,7 +16,6 @@ if TYPE_CHECKING:
 
 UNCLASSIFIED = "unclassified"
 FAILED = "failed"  # the outcome and end of a run that stopped at a bound (engine/guard.py) or raised
-ANSWERS = frozenset({"strike", "killing", "sanctions"})
 MOVE_SEPARATOR = " > "
 MAX_MOVES = 10  # longer paths end in "…": path tables read the first moves, and ten moves keep
 # a million runs' distinct paths (spelled out once each) to tens of MB instead of a GiB
@@ -39,12 +40,13 @@ class Tally:
         self.rung_days: dict[int, float] = {}  # first day the crisis reached each rung
         self.start_rung = 0  # the highest pair rung at t = 0 (initial_state)
         self.first_acts: dict[str, float] = {}  # day of each actor's first hostile act, not scripted
+        self.first_acts: dict[str, float] = {}  # day of each actor's first hostile act, not scripted
 
     def record(self, event: Event, actor: ActorState, target: ActorState | None) -> None:
         effect = event.effect
-        if effect != "warning" and len(self.moves) <= MAX_MOVES:
+        if effect != Effect.WARNING and len(self.moves) <= MAX_MOVES:
             self.moves.append(f"{event.actor}:{event.kind}" if len(self.moves) < MAX_MOVES else "…")
-        if effect == "accident":
+        if effect == Effect.ACCIDENT:
             self.accident_deaths += event.deaths
             return
         if event.hostile:
@@ -59,10 +61,10 @@ class Tally:
             self.kinetic_responses += answered
         if effect in ANSWERS and answered:
             actor.responses += 1
-        if effect == "stand_down":
+        if effect == Effect.STAND_DOWN:
             self.stand_downs += 1
             actor.stood_down = True
-        self.threats_made += effect == "threat"
+        self.threats_made += effect == Effect.THREAT
         self.homeland_strikes += event.homeland
         if target is not None and event.hostile:
             self.deaths[target.d.id] += event.deaths
@@ -81,8 +83,8 @@ class Tally:
 
     def note_threat(self, label: str, status: str) -> None:
         self.threats[label] = status
-        self.threats_carried_out += status == "carried_out"
-        self.threats_backed_down += status == "backed_down"
+        self.threats_carried_out += status == ThreatStatus.CARRIED_OUT
+        self.threats_backed_down += status == ThreatStatus.BACKED_DOWN
 
     def namespace(self, world: World) -> SummaryView:
         """The run's summary as outcome conditions read it, computed name by name."""
@@ -126,7 +128,7 @@ class SummaryView(dict[str, object]):
             value = getter(tally, world)
         else:
             kind, _, actor = name.partition(".")
-            if kind in ("deaths", "injuries", "economic_loss"):
+            if kind in BY_ACTOR:
                 value = float(getattr(tally, kind)[actor]) if actor != "total" else \
                     float(sum(getattr(tally, kind).values()))
             elif kind in ("responses", "stood_down") and actor in world.actors:
@@ -146,7 +148,5 @@ _SUMMARY: dict[str, Callable[[Tally, World], object]] = {
     "start_rung": lambda t, w: float(t.start_rung),
     "max_tension": lambda t, w: w.tension.peak,
     "tension": lambda t, w: w.tension.at(w.env.now),
-    **{name: (lambda attribute: lambda t, w: float(getattr(t, attribute)))(name) for name in (
-        "hostile_acts", "kinetic_acts", "kinetic_responses", "stand_downs", "threats_made",
-        "threats_carried_out", "threats_backed_down", "homeland_strikes", "accident_deaths")},
+    **{name: (lambda attribute: lambda t, w: float(getattr(t, attribute)))(name) for name in COUNTS},
 }

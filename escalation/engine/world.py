@@ -28,10 +28,11 @@ from escalation.engine.guard import Recent, bad_delay, beyond, people, runaway
 from escalation.engine.namespace_view import StandingView
 from escalation.engine.records import PAST, Event, Perceived
 from escalation.engine.state import ActorState, Ladder, Tension
-from escalation.engine.streams import Streams
 from escalation.engine.tally import Tally
 from escalation.engine.targets import resolve_target
 from escalation.model.bounds import MAX_PEOPLE, MAX_UNITS
+from escalation.model.streams import Streams
+from escalation.model.vocabulary import HOLDS, KINETIC, UNKNOWN_AUTHOR, Effect, StandardKind
 from escalation.policies.base import Act
 from escalation.scenario.compiled import (
     AccidentDef,
@@ -46,10 +47,8 @@ from escalation.scenario.compiled import (
     draw,
 )
 from escalation.scenario.conditions import Expression
-from escalation.scenario.schema_orders import UNKNOWN_AUTHOR
 
 Callback = Callable[[object], None]  # called with the scheduled object, which it ignores
-_HOLDS = frozenset({"restrain", "unleash"})
 
 
 class _Call:
@@ -318,7 +317,7 @@ class World:
             self._settle(state, act, kept=False)  # no eligible target: the order lapses
             return
         salvo = 0
-        if kind.effect == "strike":
+        if kind.effect == Effect.STRIKE:
             salvo_of = order.salvo if order.salvo is not None else kind.salvo  # 0 is a salvo
             wanted = act.salvo if act.salvo is not None else \
                 float(salvo_of.evaluate(StandingView(self, state))) \
@@ -379,7 +378,7 @@ class World:
         self, effect: str, rng: Any, salvo: int, kind: KindDef, asset: AssetDef | None,
         warned: bool,
     ) -> effects.Damage:
-        if asset is None or effect not in ("strike", "killing"):
+        if asset is None or effect not in KINETIC:
             return effects.Damage()
         v = self.values
         potency = v[kind.potency]
@@ -391,7 +390,7 @@ class World:
             v[asset.damage_per_hit], v[asset.warned_factor],
             v[asset.economic_value] if asset.economic_value >= 0 else 0.0,
         )
-        if effect == "killing":
+        if effect == Effect.KILLING:
             return effects.killing(rng, v[kind.success], exposure)
         return effects.strike(rng, salvo, v[kind.failure], exposure, warned)
 
@@ -402,7 +401,7 @@ class World:
         """Record warnings; the times the target's owner hears: at once when warned itself,
         later through a host that relays the warning, or never."""
         heard: list[float] = []
-        kind = self.scenario.kinds["warning"]
+        kind = self.scenario.kinds[StandardKind.WARNING]
         for actor in warned:
             warning = Event(
                 id=self._take_id(), time=self.env.now,
@@ -425,7 +424,7 @@ class World:
 
     def _relay(self, host: str, owner: str, warning: Event) -> Callback:
         def relay(_: object) -> None:
-            kind = self.scenario.kinds["warning"]
+            kind = self.scenario.kinds[StandardKind.WARNING]
             event = Event(
                 id=self._take_id(), time=self.env.now,
                 started=self.env.now, actor=host, kind=kind.id, effect=kind.effect, target=owner,
@@ -453,7 +452,7 @@ class World:
 
     def _accident(self, accident: AccidentDef) -> None:
         rng = self.streams[f"accident:{accident.id}"]
-        kind = self.scenario.kinds["accident"]
+        kind = self.scenario.kinds[StandardKind.ACCIDENT]
 
         def occur() -> None:
             deaths = people(draw(accident.deaths, rng), f"accident {accident.id}'s deaths")
@@ -492,8 +491,8 @@ class World:
         amount = -event.goldstein * self.values[self.scenario.tension.per_goldstein]
         event.tension = self.tension.add(self.env.now, amount)
         self.tally.record(event, actor, self.actors.get(event.target))
-        if event.effect in _HOLDS and event.target in self.actors:  # a sponsor and its proxy
-            self.actors[event.target].restrained = event.effect == "restrain"
+        if event.effect in HOLDS and event.target in self.actors:  # a sponsor and its proxy
+            self.actors[event.target].restrained = event.effect == Effect.RESTRAIN
         if self.keep_events:
             self.events.append(event)
         report(self, event)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from escalation.scenario.conditions import ValueType
+from escalation.model.vocabulary import ValueType
 
 N, S, B = ValueType.NUMBER, ValueType.STRING, ValueType.BOOLEAN
 
@@ -34,13 +34,15 @@ OWN: dict[str, ValueType] = {
 WORLD: dict[str, ValueType] = {
     "tension": N, "alert": B, "time": N, "max_rung": N, "pair_rung": N,
 }
+COUNTS = (  # a run's counts: columns of every run table, and names of outcome conditions
+    "hostile_acts", "kinetic_acts", "kinetic_responses", "stand_downs", "threats_made",
+    "threats_carried_out", "threats_backed_down", "homeland_strikes", "accident_deaths",
+)
+BY_ACTOR = ("deaths", "injuries", "economic_loss")  # harm suffered: '<family>.<actor>' columns
 SUMMARY: dict[str, ValueType] = {
     "ended_by": S, "duration_days": N, "crisis_days": N, "max_rung": N, "start_rung": N, "max_tension": N,
     "tension": N,
-    "hostile_acts": N, "kinetic_acts": N, "kinetic_responses": N, "stand_downs": N,
-    "threats_made": N, "threats_carried_out": N, "threats_backed_down": N,
-    "homeland_strikes": N, "accident_deaths": N, "deaths.total": N, "injuries.total": N,
-    "economic_loss.total": N,
+    **dict.fromkeys(COUNTS, N), **{f"{family}.total": N for family in BY_ACTOR},
 }
 
 
@@ -67,9 +69,7 @@ def summary_names(actors: Iterable[str]) -> dict[str, ValueType]:
     """Names an outcome condition may read."""
     names = dict(SUMMARY)
     for actor in actors:
-        names[f"deaths.{actor}"] = N
-        names[f"injuries.{actor}"] = N
-        names[f"economic_loss.{actor}"] = N
+        names.update({f"{family}.{actor}": N for family in BY_ACTOR})
         names[f"responses.{actor}"] = N
         names[f"stood_down.{actor}"] = B
     return names

@@ -19,9 +19,11 @@ import numpy as np
 from escalation.engine.guard import RunStopped
 from escalation.engine.records import Event
 from escalation.engine.simulate import run_world
-from escalation.engine.streams import run_seeds
 from escalation.engine.tally import FAILED
 from escalation.engine.world import World
+from escalation.model.namespace import BY_ACTOR, COUNTS
+from escalation.model.streams import run_seeds
+from escalation.model.vocabulary import ThreatStatus
 from escalation.montecarlo.moves import codes, encode
 from escalation.montecarlo.sampling import SamplingPlan
 from escalation.scenario.compiled import Scenario
@@ -29,9 +31,7 @@ from escalation.scenario.compiled import Scenario
 EVENT_FIELDS = tuple(f.name for f in fields(Event))
 _SCALARS = (  # the first columns of every run table
     "run", "run_seed", "outcome", "ended_by", "duration_days", "crisis_days", "max_rung",
-    "max_tension",
-    "hostile_acts", "kinetic_acts", "kinetic_responses", "stand_downs", "threats_made",
-    "threats_carried_out", "threats_backed_down", "homeland_strikes", "accident_deaths",
+    "max_tension", *COUNTS,
 )
 
 
@@ -89,8 +89,7 @@ def run_columns(scenario: Scenario) -> tuple[str, ...]:
     """The columns of runs.parquet, in order, for this scenario."""
     actors = [a.id for a in scenario.actors]
     return (
-        *_SCALARS, *(f"deaths.{a}" for a in actors), *(f"injuries.{a}" for a in actors),
-        *(f"economic_loss.{a}" for a in actors),
+        *_SCALARS, *(f"{family}.{a}" for family in BY_ACTOR for a in actors),
         *(f"threat.{label}" for label in threat_labels(scenario)),
         *(f"param.{p.name}" for p in scenario.parameters.uncertain),
         *(f"rung_day.{rung}" for rung in range(1, len(scenario.ladder.rungs))),
@@ -140,9 +139,7 @@ class RowWriter:
     def __init__(self, scenario: Scenario, runs: dict[str, list[Any]]) -> None:
         self.scalars = [runs[name].append for name in _SCALARS]
         actors = [a.id for a in scenario.actors]
-        self.deaths = [(runs[f"deaths.{a}"].append, a) for a in actors]
-        self.injuries = [(runs[f"injuries.{a}"].append, a) for a in actors]
-        self.economic = [(runs[f"economic_loss.{a}"].append, a) for a in actors]
+        self.harm = [(runs[f"{family}.{a}"].append, family, a) for family in BY_ACTOR for a in actors]
         self.threats = [(runs[f"threat.{label}"].append, label) for label in threat_labels(scenario)]
         self.parameters = [(runs[f"param.{p.name}"].append, p.slot)
                            for p in scenario.parameters.uncertain]
@@ -157,19 +154,13 @@ class RowWriter:
         for append, value in zip(self.scalars, (
             run, own_seed, outcome, t.ended_by, world.env.now / 24.0, world.last_hostile / 24.0,
             world.ladder.top,
-            world.tension.peak, t.hostile_acts, t.kinetic_acts, t.kinetic_responses,
-            t.stand_downs, t.threats_made, t.threats_carried_out, t.threats_backed_down,
-            t.homeland_strikes, t.accident_deaths,
+            world.tension.peak, *(getattr(t, count) for count in COUNTS),
         ), strict=True):
             append(value)
-        for append, actor in self.deaths:
-            append(t.deaths[actor])
-        for append, actor in self.injuries:
-            append(t.injuries[actor])
-        for append, actor in self.economic:
-            append(t.economic_loss[actor])
+        for append, family, actor in self.harm:
+            append(getattr(t, family)[actor])
         for append, label in self.threats:
-            append(t.threats.get(label, "not_issued"))
+            append(t.threats.get(label, ThreatStatus.NOT_ISSUED.value))
         for append, slot in self.parameters:
             append(float(values[slot]))
         for append, rung in self.rungs:

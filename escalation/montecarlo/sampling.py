@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from escalation.engine.simulate import sample_uniforms
-from escalation.engine.streams import run_seeds
+from escalation.model.streams import run_seeds
 from escalation.scenario.compiled import Scenario
 
 METHODS = ("independent", "lhs", "design")

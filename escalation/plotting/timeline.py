@@ -18,6 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from escalation.engine.records import Event, Perceived, RunRecord
+from escalation.model.vocabulary import Effect
 from escalation.plotting.outcomes import no_data
 from escalation.plotting.palette import NEUTRAL, actor_colour
 from escalation.scenario.compiled import Scenario
@@ -25,13 +26,13 @@ from escalation.scenario.compiled import Scenario
 # Effect category -> marker; effects not listed are 'other'. A marker's colour is its actor's
 # (the actor palette, as in every figure), so the shape alone tells the effect.
 STYLES: dict[str, str] = {
-    "strike": "o",
-    "killing": "X",
-    "sanctions": "s",
-    "threat": "^",
-    "stand_down": "v",
-    "accident": "*",
-    "warning": "d",
+    Effect.STRIKE: "o",
+    Effect.KILLING: "X",
+    Effect.SANCTIONS: "s",
+    Effect.THREAT: "^",
+    Effect.STAND_DOWN: "v",
+    Effect.ACCIDENT: "*",
+    Effect.WARNING: "d",
     "other": "p",
 }
 SIZE = 60.0  # marker area (points²) of non-strike events
@@ -96,7 +97,8 @@ def _timeline(axes: Axes, scenario: Scenario, record: RunRecord) -> None:
         if not events:
             continue
         xy = np.array([place[e.id] for e in events], dtype=float)
-        sizes = [SIZE + PER_SHOT * min(e.salvo, MAX_SALVO) if e.effect == "strike" else SIZE for e in events]
+        sizes = [SIZE + PER_SHOT * min(e.salvo, MAX_SALVO) if e.effect == Effect.STRIKE else SIZE
+                 for e in events]
         axes.scatter(xy[:, 0], xy[:, 1], s=sizes, marker=marker, color=[tints[e.actor] for e in events],
                      alpha=0.85, edgecolors="white", linewidths=0.6, zorder=3, gid=f"events-{name}")
         handles.append(Line2D([], [], linestyle="", marker=marker, color=NEUTRAL, markersize=7,
@@ -185,5 +187,5 @@ def last_perceptions(record: RunRecord) -> dict[int, dict[str, Perceived]]:
 
 def harmful_events(record: RunRecord, beliefs: dict[int, dict[str, Perceived]]) -> list[Event]:
     """Kinetic acts and accidents that did harm, really or in someone's eyes."""
-    return [e for e in record.events if (e.kinetic or e.effect == "accident") and (
+    return [e for e in record.events if (e.kinetic or e.effect == Effect.ACCIDENT) and (
         e.deaths or e.injuries or any(p.deaths or p.injuries for p in beliefs.get(e.id, {}).values()))]

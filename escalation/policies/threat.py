@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from escalation.errors import Path
+from escalation.model.vocabulary import ThreatStatus
 from escalation.policies.base import Act, Compiler, Context, Policy, Response, base_args
 from escalation.scenario.compiled import OrderDef
 from escalation.scenario.conditions import Expression
 from escalation.scenario.schema_policies import PolicyBase, ThreatThenEnforce
 
-PENDING, ENFORCING = "pending", "enforcing"
-CARRIED_OUT, BACKED_DOWN, LAPSED = "carried_out", "backed_down", "lapsed"
+# plain strings in records and run tables
+PENDING, ENFORCING = ThreatStatus.PENDING.value, ThreatStatus.ENFORCING.value
+CARRIED_OUT, BACKED_DOWN = ThreatStatus.CARRIED_OUT.value, ThreatStatus.BACKED_DOWN.value
+LAPSED = ThreatStatus.LAPSED.value
 
 
 def enforcement_probability(resolve: float, commitment: float) -> float:

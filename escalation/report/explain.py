@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from escalation.engine.records import PAST, Event, Perceived, RunRecord
+from escalation.model.vocabulary import Effect, ThreatStatus
 from escalation.montecarlo.chunk import threat_labels
 from escalation.policies.base import Policy
 from escalation.policies.threat import ThreatThenEnforcePolicy
@@ -19,13 +20,13 @@ from escalation.report.trace import causal_chain, clock, event_line
 from escalation.scenario.compiled import Scenario
 
 INDENT = " " * 7
-FATES = {
-    "pending": "issued, and not enforced: no deliberation of its author found its red line "
+FATES: dict[str, str] = {
+    ThreatStatus.PENDING: "issued, and not enforced: no deliberation of its author found its red line "
                "crossed before the run ended",
-    "enforcing": "red line crossed; being enforced when the run ended",
-    "carried_out": "carried out",
-    "backed_down": "backed down: its red line was crossed and it was not enforced",
-    "lapsed": "lapsed before its red line was crossed",
+    ThreatStatus.ENFORCING: "red line crossed; being enforced when the run ended",
+    ThreatStatus.CARRIED_OUT: "carried out",
+    ThreatStatus.BACKED_DOWN: "backed down: its red line was crossed and it was not enforced",
+    ThreatStatus.LAPSED: "lapsed before its red line was crossed",
 }
 ENDINGS = {
     "terminal": "a terminal outcome's condition held",
@@ -113,7 +114,7 @@ def _perceived(event: Event, reports: list[Perceived]) -> str:
             f"perceived {p.deaths} killed, {p.injuries} injured "
             f"({'a later disclosure, ' if p.update else ''}{clock(p.time).strip()}, "
             f"{lag:.1f} h after it happened)")
-    if cause.kinetic or cause.effect == "accident":
+    if cause.kinetic or cause.effect == Effect.ACCIDENT:
         text += f"; really {cause.deaths} killed, {cause.injuries} injured"
     return text
 
@@ -143,7 +144,7 @@ def _condition(scenario: Scenario, event: Event, policy: Policy) -> tuple[str, s
     if isinstance(policy, ThreatThenEnforcePolicy):
         if event.threat:
             return "red_line", policy.red_line.text
-        if event.effect == "threat":
+        if event.effect == Effect.THREAT:
             return "issue_when", policy.issue_when.text
     actor = scenario.actor(event.actor)
     spec = scenario.spec.actors[actor.id].policies[actor.policies.index(policy)]
@@ -169,9 +170,9 @@ def _outcome(scenario: Scenario, record: RunRecord) -> list[str]:
                  + (f"; accidents killed {record.accident_deaths}" if record.accident_deaths else ""))
     enforced = {e.threat: e.id for e in record.events if e.threat}
     for label in threat_labels(scenario):
-        status = record.threats.get(label, "not_issued")
+        status = record.threats.get(label, ThreatStatus.NOT_ISSUED)
         fate = FATES.get(status, status.replace("_", " "))
-        if label in enforced and status == "carried_out":
+        if label in enforced and status == ThreatStatus.CARRIED_OUT:
             fate += f" (#{enforced[label]})"
         lines.append(f"  threat {label}: {fate}")
     return lines

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from escalation.engine.records import PAST, Event, Perceived, RunRecord
+from escalation.model.vocabulary import UNKNOWN_AUTHOR, Effect
 from escalation.scenario.compiled import Scenario
-from escalation.scenario.schema_orders import UNKNOWN_AUTHOR
 
 _LONGEST_CHAIN = 12  # links of a causal chain shown in full
 
@@ -77,21 +77,21 @@ def _outcome_text(e: Event) -> str:
     if e.policy == PAST:  # what is known of it, as the scenario tells it
         counts = f"{e.deaths} killed, {e.injuries} injured" if e.deaths or e.injuries else ""
         return "; ".join(part for part in (counts, f'"{e.note}"' if e.note else "") if part)
-    if e.effect == "strike":
+    if e.effect == Effect.STRIKE:
         parts = [f"{e.salvo} fired", f"{e.failed} failed", f"{e.intercepted} intercepted",
                  f"{e.hits} hit"]
         if e.warned:
             parts.append("target warned")
         return ", ".join(parts) + f"; {e.deaths} killed, {e.injuries} injured"
-    if e.effect == "killing":
+    if e.effect == Effect.KILLING:
         return f"killed {e.deaths}" if e.hits else "failed"
-    if e.effect == "accident":
+    if e.effect == Effect.ACCIDENT:
         return f"{e.deaths} killed" + (f" ({e.note})" if e.note else "")
     return f'"{e.note}"' if e.note else ""
 
 
 def _perception_lines(event: Event, perceived: list[Perceived]) -> list[str]:
-    if not (event.kinetic or event.effect == "accident"):
+    if not (event.kinetic or event.effect == Effect.ACCIDENT):
         return []
     lines = []
     for p in sorted(perceived, key=lambda p: (p.time, p.observer)):

@@ -13,6 +13,7 @@ from typing import Any
 from escalation.errors import Path, Problem, ScenarioError, did_you_mean, format_path
 from escalation.model.bounds import MAX_PEOPLE, MAX_UNITS
 from escalation.model.namespace import initiative_names, policy_names, summary_names
+from escalation.model.vocabulary import KINETIC, UNKNOWN_AUTHOR
 from escalation.policies.base import Policy
 from escalation.policies.registry import compile_policy
 from escalation.scenario.compiled import (
@@ -48,7 +49,6 @@ from escalation.scenario.references import References
 from escalation.scenario.schema import ActionKind, Actor, Asset, Initiative, ScenarioSpec
 from escalation.scenario.schema_orders import (
     TARGET_ROLES,
-    UNKNOWN_AUTHOR,
     Attribution,
     Formula,
     Order,
@@ -56,7 +56,6 @@ from escalation.scenario.schema_orders import (
 )
 from escalation.scenario.standard import standard_kinds, standard_ladder, standard_outcomes
 
-KINETIC = frozenset({"strike", "killing"})
 _FALSE = parse_condition("false", {})
 _ZERO = parse_expression("0", {}, ValueType.NUMBER)
 
@@ -207,7 +206,7 @@ class Compiler:
         self._count_variate(kind.salvo, (*path, "salvo"), MAX_UNITS, "units")
         self._nonnegative_variate(kind.economic_loss, (*path, "economic_loss"))
         return KindDef(
-            kid, kind.effect, kind.cameo, kind.goldstein, kind.rung,
+            kid, str(kind.effect), kind.cameo, kind.goldstein, kind.rung,
             _variate(kind.duration_hours), kind.weapon, _variate(kind.salvo),
             self.param((*path, "failure_probability"), kind.failure_probability, 0.0, 1.0),
             self.param((*path, "success_probability"), kind.success_probability, 0.0, 1.0),

@@ -21,12 +21,13 @@ values are trusted to have their declared types; nothing is checked per evaluati
 
 from __future__ import annotations
 
-import enum
 import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from escalation.model.vocabulary import ValueType
 
 __all__ = [
     "BOOLEAN",
@@ -40,23 +41,6 @@ __all__ = [
 ]
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
-
-
-class ValueType(enum.Enum):
-    """The type of a name or an expression. Numbers are floats; nothing has truthiness."""
-
-    NUMBER = "number"
-    STRING = "string"
-    BOOLEAN = "boolean"
-
-    def __str__(self) -> str:
-        return self.value
-
-    @property
-    def article(self) -> str:
-        """'a number', for messages."""
-        return f"a {self.value}"
-
 
 NUMBER = ValueType.NUMBER
 STRING = ValueType.STRING

@@ -12,7 +12,7 @@ from functools import cached_property
 
 import numpy as np
 
-from escalation.engine.streams import parameter_keys
+from escalation.model.streams import parameter_keys
 from escalation.scenario.distributions import _Distribution
 
 

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from escalation.model.vocabulary import Effect
 from escalation.scenario.schema_observed import Observed
 from escalation.scenario.schema_orders import (
     Condition,
@@ -29,9 +30,6 @@ from escalation.scenario.time_defaults import (
     PERCEPTION_DELAY_HOURS,
     RELAY_DELAY_HOURS,
 )
-
-Effect = Literal["none", "threat", "warning", "sanctions", "strike", "killing", "stand_down", "accident",
-                 "restrain", "unleash"]
 
 
 class Perception(Model):

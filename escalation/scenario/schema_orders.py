@@ -14,6 +14,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from escalation.model.vocabulary import UNKNOWN_AUTHOR
 from escalation.scenario.distributions import Distribution
 from escalation.scenario.time_defaults import WARNING_LEAD_HOURS
 
@@ -60,6 +61,12 @@ SalvoOrFormula = Annotated[
     Field(description="A number, a distribution drawn anew at every occurrence, or {expr: ...} "
           "computed when the act is decided."),
 ]
+HoursOrFormula = Annotated[
+    float | Distribution | Formula,
+    Field(description="Hours: a number, a distribution drawn anew at every occurrence, or "
+          "{expr: ...} computed when the act is decided (a negative or non-finite result fails "
+          "the run)."),
+]
 Condition = Annotated[
     str,
     Field(
@@ -99,9 +106,6 @@ Target = Annotated[
         "public act with no target."
     ),
 ]
-
-
-UNKNOWN_AUTHOR = "unknown"
 
 
 class Attribution(Model):
@@ -146,12 +150,14 @@ class Order(Model):
     warn: tuple[str, ...] = Field(
         (), description="Actors warned before launch (e.g. the host of the target)."
     )
-    warning_lead_hours: Variate = Field(
-        WARNING_LEAD_HOURS, description="Hours between the warning and the launch."
+    warning_lead_hours: HoursOrFormula = Field(
+        WARNING_LEAD_HOURS, description="Hours between the warning and the launch; a formula "
+        "reads what the deciding actor knows (a notice that shortens as tension rises)."
     )
-    after_hours: Variate | None = Field(
+    after_hours: HoursOrFormula | None = Field(
         None, description="Hours between the decision and the start of the act: preparation, "
-        "or an answer decided at once and carried out days later; none: at once."
+        "or an answer decided at once and carried out days later; none: at once. A formula "
+        "reads what the deciding actor knows (the same hour as the act answered, days later)."
     )
     attribution: Attribution | None = Field(
         None, description="Who others believe did it (deniable or claimed acts); none: "
