@@ -134,3 +134,10 @@ def test_classes_go_from_least_to_most_severe() -> None:
 
 def test_base_rate_counts_only_classes_of_the_episode() -> None:
     assert base_rate(("x", "y"), ["x", "x", "z"]) == pytest.approx(np.array([2.5, 0.5]) / 3)
+
+
+def test_a_list_of_files_is_a_library_of_its_own(library: Path) -> None:
+    pair = backtest([library / "ep1.yaml", library / "ep2.yaml"], runs=5, backend="serial")
+    # ep1's only other episode is ep2 (silence): answered gets 0.5 / (1 + 2 * 0.5)
+    assert pair.scores()["p_real.base_rate"].tolist() == pytest.approx([0.25, 0.25])
+    assert pair.reference == ("ep1", "ep2")

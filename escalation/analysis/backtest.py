@@ -32,7 +32,13 @@ import numpy as np
 import pandas as pd
 
 from escalation.analysis import scoring
-from escalation.analysis.episodes import Episode, load_episodes, reference_outcomes
+from escalation.analysis.episodes import (
+    Episode,
+    Targets,
+    is_single_file,
+    load_episodes,
+    reference_outcomes,
+)
 from escalation.montecarlo.batch import run_batch
 from escalation.montecarlo.chunk import FAILED
 from escalation.scenario.compiled import Scenario
@@ -210,16 +216,17 @@ def _fact(episode: str, fact: ObservedFact, runs: pd.DataFrame, horizon: float, 
         scoring.crps(values, observed), p_never)
 
 
-def backtest(target: str | os.PathLike[str], runs: int = DEFAULT_RUNS, seed: int = 0, *,
+def backtest(target: Targets, runs: int = DEFAULT_RUNS, seed: int = 0, *,
              reference: str | os.PathLike[str] | None = None, **batch: Any) -> Backtest:
-    """Run every episode of a folder (or one scenario file) ``runs`` times and score it.
+    """Run every episode of a folder, one scenario file, or a list of folders and files
+    ``runs`` times and score it.
 
     The base-rate baseline of each episode comes from the real classes of the other episodes
-    of the folder; for a single file, from the shipped history library (``reference``: another
+    given; for a single file, from the shipped history library (``reference``: another
     folder of episodes). ``batch`` goes to ``run_batch`` (backend, workers, chunk_size, ...):
     the runs are chunked and run on any backend; no progress bar unless ``progress=True``."""
     episodes = load_episodes(target)
-    real = reference_outcomes(episodes, target, reference)
+    real = reference_outcomes(episodes, is_single_file(target), reference)
     batch.setdefault("progress", False)
     scored = []
     for episode in episodes:
@@ -227,7 +234,7 @@ def backtest(target: str | os.PathLike[str], runs: int = DEFAULT_RUNS, seed: int
         others = [c for name, c in real.items() if name != episode.name]
         scored.append(score_episode(episode.scenario, results.runs, others, seed, str(episode.path)))
     return Backtest(tuple(scored), runs, seed, tuple(sorted(real)),
-                    {"target": str(target), "backend": batch.get("backend", "processes")})
+                    {"backend": batch.get("backend", "processes")})
 
 
 __all__ = ["Backtest", "Episode", "EpisodeScore", "FactScore", "backtest", "base_rate",

@@ -9,6 +9,7 @@ leaving out an episode of the same name.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,19 +49,35 @@ def history_folder() -> Path:
     return library_folder() / HISTORY
 
 
-def load_episodes(target: str | os.PathLike[str]) -> list[Episode]:
-    """The episodes of a folder (its ``*.yaml`` files, by name) or of one file; every one must
-    carry an ``observed:`` block (a ValueError says which do not, and how to add one)."""
-    path = Path(target)
-    if path.is_dir():
-        files = sorted(path.glob("*.yaml"))
-        if not files:
-            raise ValueError(f"{path} holds no scenario files (*.yaml) to backtest")
-    elif path.is_file():
-        files = [path]
-    else:
-        raise FileNotFoundError(f"no file or folder {path}: give a scenario file with an observed: "
-                                f"block, or a folder of them such as {history_folder()}")
+Targets = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
+
+
+def _paths(targets: Targets) -> list[Path]:
+    return [Path(targets)] if isinstance(targets, (str, os.PathLike)) else [Path(t) for t in targets]
+
+
+def is_single_file(targets: Targets) -> bool:
+    """Whether the targets are one scenario file (scored against the reference library)."""
+    paths = _paths(targets)
+    return len(paths) == 1 and not paths[0].is_dir()
+
+
+def load_episodes(targets: Targets) -> list[Episode]:
+    """The episodes of a folder (its ``*.yaml`` files, by name), of one file, or of a list of
+    either; every one must carry an ``observed:`` block (a ValueError says which do not, and
+    how to add one)."""
+    files: list[Path] = []
+    for path in _paths(targets):
+        if path.is_dir():
+            found = sorted(path.glob("*.yaml"))
+            if not found:
+                raise ValueError(f"{path} holds no scenario files (*.yaml) to backtest")
+            files += found
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise FileNotFoundError(f"no file or folder {path}: give a scenario file with an "
+                                    f"observed: block, or a folder of them such as {history_folder()}")
     episodes = [Episode(file, load_scenario(file)) for file in files]
     unobserved = [str(e.path) for e in episodes if e.scenario.observed is None]
     if unobserved:
@@ -74,11 +91,12 @@ def load_episodes(target: str | os.PathLike[str]) -> list[Episode]:
     return episodes
 
 
-def reference_outcomes(episodes: list[Episode], target: str | os.PathLike[str],
+def reference_outcomes(episodes: list[Episode], single_file: bool,
                        reference: str | os.PathLike[str] | None = None) -> dict[str, str]:
     """Real class of every episode of the reference set, by name: the episodes themselves for
-    a folder; for a file, those of ``reference`` (default: the shipped history library)."""
-    if Path(target).is_dir() and reference is None:
+    a library; for a single file, those of ``reference`` (default: the shipped history
+    library) and the file's own (left out when it is scored)."""
+    if not single_file and reference is None:
         return {e.name: e.real_class for e in episodes}
     folder = Path(reference) if reference is not None else history_folder()
     library = load_episodes(folder) if folder.is_dir() else []

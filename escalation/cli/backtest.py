@@ -23,7 +23,8 @@ def _backtest(args: argparse.Namespace) -> int:
     from escalation.analysis.backtest import backtest
     from escalation.report.backtest_text import format_backtest
 
-    result = backtest(args.target, args.runs, args.seed, reference=args.reference,
+    targets = args.targets[0] if len(args.targets) == 1 else args.targets
+    result = backtest(targets, args.runs, args.seed, reference=args.reference,
                       **batch_options(args))
     sys.stdout.write(format_backtest(result))
     if args.out:
@@ -56,9 +57,9 @@ def register(commands: Any) -> None:
         "uniform and a leave-one-out base-rate baseline, with skill scores; PIT, 50%/90% "
         "coverage and CRPS of each observed lag, death count and duration (docs/analysis.md, "
         "'Backtest'). A single FILE takes its base rates from the shipped history library.")
-    parser.add_argument("target", metavar="DIR|FILE", type=_target,
+    parser.add_argument("targets", metavar="DIR|FILE", type=_target, nargs="+",
                         help="a folder of episodes (such as scenarios/history), or one scenario "
-                        "file with an observed: block")
+                        "file with an observed: block; several make one library")
     add_batch_options(parser, runs=DEFAULT_RUNS)
     parser.add_argument("--reference", metavar="DIR",
                         help="folder of episodes whose real classes give a single FILE's base "

@@ -40,7 +40,6 @@ class Tally:
         self.rung_days: dict[int, float] = {}  # first day the crisis reached each rung
         self.start_rung = 0  # the highest pair rung at t = 0 (initial_state)
         self.first_acts: dict[str, float] = {}  # day of each actor's first hostile act, not scripted
-        self.first_acts: dict[str, float] = {}  # day of each actor's first hostile act, not scripted
 
     def record(self, event: Event, actor: ActorState, target: ActorState | None) -> None:
         effect = event.effect

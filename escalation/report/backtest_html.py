@@ -9,7 +9,7 @@ from pathlib import Path
 
 from escalation._version import __version__
 from escalation.analysis.backtest import Backtest
-from escalation.report.backtest_text import BASELINE_NAMES, SCORE_NAMES
+from escalation.report.backtest_text import BASELINE_NAMES, SCORE_NAMES, format_value
 from escalation.report.html import STYLE, _e, _inline_svg, _number, _pct, _table
 
 PAGE = "backtest.html"
@@ -57,10 +57,10 @@ def _episodes(result: Backtest) -> str:
 def _facts(result: Backtest) -> str:
     rows = []
     for _, f in result.facts().iterrows():
-        observed = f"never (model: {_pct(f['p_never'])})" if f["never"] else _number(f["observed"], 2)
+        observed = f"never (model: {_pct(f['p_never'])})" if f["never"] else format_value(f["observed"])
         rows.append([("", _e(f["episode"])), ("", _e(f["fact"])), ("num", _e(observed)),
-                     ("num", _e(_number(f["median"], 2))),
-                     ("num", _e(f"[{_number(f['low90'], 2)}, {_number(f['high90'], 2)}]")),
+                     ("num", _e(format_value(f["median"]))),
+                     ("num", _e(f"[{format_value(f['low90'])}, {format_value(f['high90'])}]")),
                      ("num", _e(_number(f["pit"], 2))), ("", "yes" if f["in90"] else "<b>no</b>"),
                      ("num", _e(_number(f["crps"], 2) if not math.isnan(f["crps"]) else "–")),
                      ("", _e(f["source"]))])

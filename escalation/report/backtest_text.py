@@ -16,6 +16,14 @@ def _num(value: float, digits: int = 2) -> str:
     return f"{value:,.{digits}f}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
+def format_value(value: float) -> str:
+    """An observed or forecast quantity: three significant digits (lags of minutes are
+    hundredths of a day), thousands separated."""
+    if math.isnan(value):
+        return "–"
+    return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
 def _pct(value: float) -> str:
     return "–" if math.isnan(value) else f"{value:.1%}"
 
@@ -23,14 +31,15 @@ def _pct(value: float) -> str:
 def _observed(fact: FactScore) -> str:
     if fact.observed is None:
         return f"never (model: never in {_pct(fact.p_never)})"
-    return _num(fact.observed)
+    return format_value(fact.observed)
 
 
 def format_fact(fact: FactScore) -> str:
     low, high = fact.range90
     mark = "in 90%" if fact.in90 else "OUTSIDE 90%"
-    return (f"    {fact.name:<32} observed {_observed(fact):<12} model median {_num(fact.median)} "
-            f"90% [{_num(low)}, {_num(high)}]  PIT {fact.pit:.2f}  {mark}")
+    return (f"    {fact.name:<32} observed {_observed(fact):<8} model median "
+            f"{format_value(fact.median):<8} 90% [{format_value(low)}, {format_value(high)}]  "
+            f"PIT {fact.pit:.2f}  {mark}")
 
 
 def format_episode(episode: EpisodeScore) -> str:
