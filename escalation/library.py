@@ -4,6 +4,8 @@ The files live in the repository's top-level ``scenarios/`` folder and are insta
 ``escalation/scenarios/`` (pyproject.toml maps the one onto the other), so a user who only ran
 ``pip install escalation`` has crises to run: ``escalation scenarios`` lists them and every
 command that takes a FILE also takes a shipped scenario's name (``escalation run us_iran_2020``).
+The real episodes the model is scored on (``escalation backtest``) ship in the subfolder
+``history/`` and are named by it (``escalation run history/us_syria_2017``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 import yaml
 
 SUFFIX = ".yaml"
+HISTORY = "history"  # the subfolder of real episodes, each with an observed: block
 
 
 def library_folder() -> Path:
@@ -24,9 +27,15 @@ def library_folder() -> Path:
     return shipped if shipped.is_dir() else package.parent / "scenarios"
 
 
+def history_folder() -> Path:
+    """Where the shipped real episodes are: ``history/`` in the library folder."""
+    return library_folder() / HISTORY
+
+
 @dataclass(frozen=True)
 class Shipped:
-    """One scenario of the library: its name (the file's stem), title and file."""
+    """One scenario of the library: its name (the file's stem; ``history/<stem>`` for a real
+    episode), title and file."""
 
     name: str
     title: str
@@ -34,11 +43,13 @@ class Shipped:
 
 
 def shipped_scenarios() -> list[Shipped]:
-    """Every scenario of the library, by name. The title is read from the file's YAML without
-    compiling it (a listing must not fail, or wait, on one scenario)."""
-    found = []
-    for path in sorted(library_folder().glob(f"*{SUFFIX}")):
-        found.append(Shipped(path.stem, _title(path), path))
+    """Every scenario of the library, by name, then the real episodes of ``history/``. The
+    title is read from the file's YAML without compiling it (a listing must not fail, or wait,
+    on one scenario)."""
+    found = [Shipped(path.stem, _title(path), path)
+             for path in sorted(library_folder().glob(f"*{SUFFIX}"))]
+    found += [Shipped(f"{HISTORY}/{path.stem}", _title(path), path)
+              for path in sorted(history_folder().glob(f"*{SUFFIX}"))]
     return found
 
 
@@ -56,13 +67,16 @@ def _title(path: Path) -> str:
 def resolve_scenario(text: str) -> str:
     """The file a command-line FILE names: the path itself when it exists (a local file wins
     over a shipped one of the same name), else the shipped scenario of that name (with or
-    without ``.yaml``). A name that is neither is returned as given, for the loader to report
-    as a missing file, with the shipped names suggested by ``unknown_scenario``."""
-    if Path(text).exists() or Path(text).name != text:
+    without ``.yaml``; a real episode as ``history/<name>``). A name that is neither is
+    returned as given, for the loader to report as a missing file, with the shipped names
+    suggested by ``unknown_scenario``."""
+    if Path(text).exists():
         return text
     stem = text[:-len(SUFFIX)] if text.endswith(SUFFIX) else text
-    shipped = library_folder() / f"{stem}{SUFFIX}"
-    return str(shipped) if shipped.is_file() else text
+    for shipped in shipped_scenarios():
+        if shipped.name == stem:
+            return str(shipped.path)
+    return text
 
 
 def unknown_scenario(text: str) -> str | None:
@@ -75,4 +89,5 @@ def unknown_scenario(text: str) -> str | None:
             f"a YAML file, or one of the shipped scenarios (escalation scenarios): {names}")
 
 
-__all__ = ["Shipped", "library_folder", "resolve_scenario", "shipped_scenarios", "unknown_scenario"]
+__all__ = ["HISTORY", "Shipped", "history_folder", "library_folder", "resolve_scenario",
+           "shipped_scenarios", "unknown_scenario"]
