@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 from escalation.engine.context import DecisionContext
 from escalation.engine.perception import disclosure_steps, distortion, perceived_counts
 from escalation.engine.records import Event, Perceived
-from escalation.engine.state import ActorState
-from escalation.policies.base import Act
+from escalation.engine.state import ActorState, Lane
+from escalation.policies.base import Act, Policy
 from escalation.scenario.compiled import AttributionDef, Variate, draw
 from escalation.scenario.conditions import Expression
 
@@ -142,22 +142,23 @@ def _arrival(world: World, batch: list[Delivery]) -> Callable[[object], None]:
                     world._after(draw(d.follow_up, streams[observer.decide]),
                                  _follow_up(world, observer))
             else:
-                observer.inbox.append(perceived)
-                if not observer.deciding:  # an idle actor starts to deliberate
-                    observer.deciding = True
-                    world.busy += 1
-                    world._after(draw(d.deliberation, streams[observer.decide]),
-                                 _decision(world, observer))
+                for lane in observer.lanes:
+                    lane.inbox.append(perceived)
+                    if not lane.deciding:  # an idle deliberation starts
+                        lane.deciding = True
+                        world.busy += 1
+                        world._after(draw(lane.d.delay, streams[observer.decide]),
+                                     _decision(world, observer, lane))
             firsts += first
         world._work(-firsts)  # never to zero here: whoever was told is deliberating
     return arrive
 
 
-def _decision(world: World, state: ActorState) -> Callable[[object], None]:
+def _decision(world: World, state: ActorState, lane: Lane) -> Callable[[object], None]:
     def deliberated(_: object) -> None:
-        batch, state.inbox = state.inbox, []
-        state.deciding = False
-        decide(world, state, batch)
+        batch, lane.inbox = lane.inbox, []
+        lane.deciding = False
+        decide(world, state, batch, lane.d.policies)
     return deliberated
 
 
@@ -165,14 +166,14 @@ def _follow_up(world: World, state: ActorState) -> Callable[[object], None]:
     def followed_up(_: object) -> None:
         batch, state.own_inbox = state.own_inbox, []
         state.following_up = False
-        decide(world, state, batch)
+        decide(world, state, batch, state.d.policies)
     return followed_up
 
 
-def decide(world: World, state: ActorState, batch: list[Perceived]) -> None:
-    """Deliberate on the reports in ``batch``, in order: each policy in turn may act, and
-    may stop the later ones."""
-    policies = state.d.policies  # an actor without policies only takes its time
+def decide(world: World, state: ActorState, batch: list[Perceived],
+           policies: tuple[Policy, ...]) -> None:
+    """Deliberate on the reports in ``batch``, in order: each of ``policies`` in turn may act,
+    and may stop the later ones. (An actor without policies only takes its time.)"""
     for perceived in batch if policies else ():
         context = DecisionContext(world, state, perceived)
         cause = perceived.event

@@ -7,7 +7,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from escalation.engine.records import Perceived
-from escalation.scenario.compiled import ActorDef
+from escalation.scenario.compiled import ActorDef, LaneDef
+
+
+class Lane:
+    """One deliberation of an actor (``LaneDef``): news not yet decided on, and whether a
+    deliberation is under way (news then joins its inbox)."""
+
+    __slots__ = ("d", "deciding", "inbox")
+
+    def __init__(self, d: LaneDef) -> None:
+        self.d = d
+        self.inbox: list[Perceived] = []
+        self.deciding = False
 
 
 @dataclass(slots=True)
@@ -25,8 +37,7 @@ class ActorState:
     economic_suffered: float = 0.0  # US$ million, as reported to itself
     inventory: dict[str, float] = field(default_factory=dict)
     memory: dict[str, dict[str, Any]] = field(default_factory=dict)
-    inbox: list[Perceived] = field(default_factory=list)  # perceptions not yet deliberated on
-    deciding: bool = False  # a deliberation is under way; news joins its inbox
+    lanes: list[Lane] = field(default_factory=list)  # deliberations, each on its own clock
     own_inbox: list[Perceived] = field(default_factory=list)  # reports of its own acts, ...
     following_up: bool = False  # ... decided on after its follow-up time, whatever else is under way
     restrained: bool = False  # held back by a 'restrain' act: its initiatives pause
@@ -35,6 +46,8 @@ class ActorState:
     perceive: str = ""
 
     def __post_init__(self) -> None:
+        self.lanes = [Lane(lane) for lane in self.d.lanes or (LaneDef(self.d.deliberation,
+                                                                      self.d.policies),)]
         actor = self.d.id
         self.decide, self.effects, self.perceive = \
             f"decide:{actor}", f"effects:{actor}", f"perceive:{actor}"

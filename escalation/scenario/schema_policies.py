@@ -21,6 +21,7 @@ from escalation.scenario.schema_orders import (
     OrderList,
     Probability,
     TargetSelector,
+    Variate,
 )
 
 DEFAULT_TRIGGER = "perceived.hostile and perceived.against_me and not perceived.by_me"
@@ -38,6 +39,11 @@ class PolicyBase(Model):
     probability: ChanceOrFormula = Field(
         1.0, description="Chance the policy acts when it applies; a formula is computed at "
         "each decision from what the actor knows (a chance that rises with its threats).")
+    deliberation_hours: Variate | None = Field(
+        None, description="Hours this policy takes to decide on news, instead of the actor's "
+        "deliberation_hours: a standing order answered in minutes, a statement within hours. "
+        "A policy with its own time deliberates apart from the others (its stop ends only its "
+        "own deliberation); none: with the others, on the actor's time.")
 
 
 class ProportionalRetaliation(PolicyBase):
