@@ -193,9 +193,10 @@ WARN = {"warn": ["c"], "warning_lead_hours": 5}
 def test_a_warning_to_the_host_protects_only_when_relayed_in_time(
     c: dict[str, object], warned: bool
 ) -> None:
-    """Warned in time, no one dies (warned factor 0); unwarned, everyone does. The act lands
-    after its lead and duration."""
-    scenario = struck({"personnel": 5, "lethality": 1e4, "warned_factor": 0}, order=WARN,
+    """Warned in time, no one dies (warned factor 0, all under cover at once: shelter_hours 0);
+    unwarned, everyone does. The act lands after its lead and duration."""
+    scenario = struck({"personnel": 5, "lethality": 1e4, "warned_factor": 0, "shelter_hours": 0},
+                      order=WARN,
                       kind={"duration_hours": 2}, c=c)
     record = escalation.simulate(scenario)
     hit = hit_of(record)
@@ -215,7 +216,8 @@ def test_a_warning_to_the_owner_protects_at_once_one_to_a_bystander_does_not(
                        "d": prompt(relays_warnings=1, relay_delay_hours=0)},
                       action_kinds={"hit": STRIKE},
                       assets={"target": {"owner": "b", "host": "c", "personnel": 5,
-                                         "lethality": 1e4, "warned_factor": 0}},
+                                         "lethality": 1e4, "warned_factor": 0,
+                                         "shelter_hours": 0}},
                       initial_events=[opening("a", "hit", "target", warn=warned_actors)])
     hit = hit_of(escalation.simulate(scenario))
     assert (hit.warned, hit.deaths) == (warned, 0 if warned else 5)

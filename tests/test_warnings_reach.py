@@ -17,7 +17,7 @@ actors:
   b: {}
   c: {}
 assets:
-  b_base: {owner: b, kind: base, personnel: 1000, lethality: 5, warned_factor: 0}
+  b_base: {owner: b, kind: base, personnel: 1000, lethality: 5, warned_factor: 0, shelter_hours: 0}
 initial_events:
   - {actor: a, action: strike, target: b_base, salvo: 10, warn: [WARNED], warning_lead_hours: 2}
 action_kinds:

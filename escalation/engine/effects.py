@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from typing import NamedTuple
 
@@ -49,6 +50,17 @@ def strike(rng: random.Random, salvo: int, failure: float, target: Exposure, war
     share = min(1.0, hits * target.damage_per_hit)
     return Damage(failed, intercepted, hits, deaths, injuries, target.value * share,
                   target.economic_value * share)
+
+
+def warned_share(warned_factor: float, shelter_hours: float, lead: float) -> float:
+    """The share of deaths left at a target whose owner heard ``lead`` hours before the hit.
+    People take cover at a constant rate, so the share under cover, 1 - exp(-lead /
+    shelter_hours), grows with notice: a warning minutes ahead protects little, one hours
+    ahead all who can take cover; the deaths left fall from all to ``warned_factor`` (those
+    who cannot). A shelter time of 0 puts everyone under cover at once."""
+    if not shelter_hours > 0:
+        return warned_factor
+    return 1.0 - (1.0 - warned_factor) * (1.0 - math.exp(-lead / shelter_hours))
 
 
 def killing(rng: random.Random, success: float, target: Exposure) -> Damage:

@@ -338,8 +338,9 @@ class World:
         lead = draw(order.lead, rng) if order.warn else 0.0
 
         def land(_: object = None) -> None:
-            warned = warned_at is not None and warned_at[0] <= self.env.now
-            damage = self._damage(kind.effect, rng, salvo, kind, asset, warned)
+            notice = None if warned_at is None else self.env.now - warned_at[0]  # hours
+            warned = notice is not None and notice >= 0
+            damage = self._damage(kind.effect, rng, salvo, kind, asset, notice if warned else None)
             event = Event(
                 id=self._take_id(), time=self.env.now,
                 started=started, actor=me, kind=kind.id, effect=kind.effect, target=owner,
@@ -376,23 +377,27 @@ class World:
 
     def _damage(
         self, effect: str, rng: Any, salvo: int, kind: KindDef, asset: AssetDef | None,
-        warned: bool,
+        lead: float | None,
     ) -> effects.Damage:
+        """What an act does to ``asset``; ``lead``: hours its owner was warned ahead, if at all."""
         if asset is None or effect not in KINETIC:
             return effects.Damage()
         v = self.values
         potency = v[kind.potency]
         if not v[asset.personnel] <= MAX_PEOPLE:  # deaths are at most the people there
             raise beyond(v[asset.personnel], MAX_PEOPLE, f"personnel at {asset.id}", "people")
+        left = v[asset.warned_factor]
+        if lead is not None and asset.shelter_hours >= 0:  # fewer under cover, the later told
+            left = effects.warned_share(left, v[asset.shelter_hours], lead)
         exposure = effects.Exposure(
             v[asset.personnel], v[asset.value], v[asset.air_defence],
             v[asset.lethality] * potency, v[asset.injury_rate] * potency,
-            v[asset.damage_per_hit], v[asset.warned_factor],
+            v[asset.damage_per_hit], left,
             v[asset.economic_value] if asset.economic_value >= 0 else 0.0,
         )
         if effect == Effect.KILLING:
             return effects.killing(rng, v[kind.success], exposure)
-        return effects.strike(rng, salvo, v[kind.failure], exposure, warned)
+        return effects.strike(rng, salvo, v[kind.failure], exposure, lead is not None)
 
     def _warn(
         self, state: ActorState, warned: tuple[str, ...], asset: AssetDef | None,

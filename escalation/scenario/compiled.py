@@ -63,6 +63,7 @@ class AssetDef:
     damage_per_hit: int
     warned_factor: int
     economic_value: int = -1  # slot; -1: none at risk
+    shelter_hours: int = -1  # slot; -1: all take cover at once
 
     @property
     def homeland(self) -> bool:
@@ -145,17 +146,6 @@ class ActorDef:
     injury_stages: tuple[tuple[float, float], ...]
     policies: tuple[Policy, ...]
     initiatives: tuple[InitiativeDef, ...]
-    lanes: tuple[LaneDef, ...] = ()  # none: one lane, the actor's deliberation, every policy
-
-
-@dataclass(frozen=True, slots=True)
-class LaneDef:
-    """Policies of one actor that deliberate together, on a clock of their own: the actor's
-    ``deliberation_hours`` for most, a policy's own for one that decides faster or slower
-    (a standing order answered in minutes, a statement within hours)."""
-
-    delay: Variate
-    policies: tuple[Policy, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from escalation.errors import Path, Problem
 from escalation.scenario.distributions import _Distribution
-from escalation.scenario.schema import Actor, ScenarioSpec
+from escalation.scenario.schema import Actor, Asset, ScenarioSpec
 from escalation.scenario.schema_orders import Order
 from escalation.scenario.standard import standard_kinds
 
@@ -109,28 +109,31 @@ def _silent_warnings(spec: ScenarioSpec) -> list[Problem]:
     return problems
 
 
-def _uncertain(node: Any) -> bool:
-    """Whether any number in ``node`` (a spec, defaults included) is a distribution."""
+def _uncertain(node: Any, warns: bool = True) -> bool:
+    """Whether any number in ``node`` (a spec, defaults included) is a distribution; ``warns``:
+    whether any order of the scenario warns anyone."""
     if isinstance(node, _Distribution):
         return True
     if isinstance(node, BaseModel):
-        return any(_uncertain(getattr(node, name)) for name in type(node).model_fields
-                   if not _unused(node, name))
+        return any(_uncertain(getattr(node, name), warns) for name in type(node).model_fields
+                   if not _unused(node, name, warns))
     if isinstance(node, dict):
-        return any(_uncertain(value) for value in node.values())
+        return any(_uncertain(value, warns) for value in node.values())
     if isinstance(node, list | tuple):
-        return any(_uncertain(value) for value in node)
+        return any(_uncertain(value, warns) for value in node)
     return False
 
 
-def _unused(node: BaseModel, name: str) -> bool:
+def _unused(node: BaseModel, name: str, warns: bool) -> bool:
     """A field that cannot matter: a warning's lead with no one warned, a relay's delay for an
-    actor that never relays."""
+    actor that never relays, the time to take cover in a scenario that warns no one."""
     if isinstance(node, Order):
         return name == "warning_lead_hours" and not node.warn
     if isinstance(node, Actor):
         relays = node.relays_warnings
         return name == "relay_delay_hours" and isinstance(relays, float) and relays <= 0
+    if isinstance(node, Asset):
+        return name == "shelter_hours" and not warns
     return False
 
 
@@ -139,7 +142,8 @@ def _no_uncertainty(spec: ScenarioSpec) -> list[Problem]:
     standard kinds its orders use): every run draws the same delays, salvos and parameters."""
     used = {order.action for _, order in _orders(spec)} - set(spec.action_kinds)
     kinds = [kind for kid, kind in standard_kinds().items() if kid in used]
-    if _uncertain(spec) or _uncertain(kinds):
+    warns = any(order.warn for _, order in _orders(spec))
+    if _uncertain(spec, warns) or _uncertain(kinds):
         return []
     return [Problem(None, ("name",), (
         "warning: every number in this scenario is a constant (no distribution, in its own "

@@ -29,6 +29,7 @@ from escalation.scenario.time_defaults import (
     DELIBERATION_HOURS,
     PERCEPTION_DELAY_HOURS,
     RELAY_DELAY_HOURS,
+    SHELTER_HOURS,
 )
 
 
@@ -142,8 +143,13 @@ class Asset(Model):
         "the same share is lost per hit as of its value."
     )
     warned_factor: Probability = Field(
-        0.1, description="Share of deaths left when warned in time: shelters turn deaths "
-        "into injuries, so injuries are not reduced."
+        0.1, description="Share of deaths left when warned with ample notice (those who "
+        "cannot take cover): shelters turn deaths into injuries, so injuries are not reduced."
+    )
+    shelter_hours: Num = Field(
+        SHELTER_HOURS, description="Time constant of taking cover once the owner is warned: "
+        "after a lead of t hours a share 1 - exp(-t / shelter_hours) of those who can is under "
+        "cover; 0: all at once, whatever the lead."
     )
 
 
