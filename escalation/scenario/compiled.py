@@ -146,6 +146,17 @@ class ActorDef:
     injury_stages: tuple[tuple[float, float], ...]
     policies: tuple[Policy, ...]
     initiatives: tuple[InitiativeDef, ...]
+    lanes: tuple[LaneDef, ...] = ()  # none: one lane, the actor's deliberation, every policy
+
+
+@dataclass(frozen=True, slots=True)
+class LaneDef:
+    """Policies of one actor that deliberate together, on a clock of their own: the actor's
+    ``deliberation_hours`` for most, a policy's own for one that decides faster or slower
+    (a standing order answered in minutes, a statement within hours)."""
+
+    delay: Variate
+    policies: tuple[Policy, ...]
 
 
 @dataclass(frozen=True, slots=True)
