@@ -20,12 +20,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from escalation.engine.context import DecisionContext
+from escalation.engine.formulas import decided
 from escalation.engine.perception import disclosure_steps, distortion, perceived_counts
 from escalation.engine.records import Event, Perceived
 from escalation.engine.state import ActorState, Lane
 from escalation.policies.base import Act, Policy
 from escalation.scenario.compiled import AttributionDef, Variate, draw
-from escalation.scenario.conditions import Expression
 
 if TYPE_CHECKING:
     from escalation.engine.world import World
@@ -185,9 +185,7 @@ def decide(world: World, state: ActorState, batch: list[Perceived],
             if response is None:
                 continue
             for act in response.acts:
-                if act.salvo is None and act.order.salvo.__class__ is Expression:  # a formula:
-                    act = Act(act.order, float(act.order.salvo.evaluate(context)),
-                              act.enforces)  # computed from what the actor knows now
+                act = decided(act, context)  # formulas, from what the actor knows now
                 world._launch(state, act, cause, policy.label)
                 launched.append(act)
             if response.stop:

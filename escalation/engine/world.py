@@ -24,6 +24,7 @@ from simpy.events import NORMAL, URGENT
 from escalation.engine import effects
 from escalation.engine.context import SettlingContext
 from escalation.engine.delivery import report
+from escalation.engine.formulas import decided
 from escalation.engine.guard import Recent, bad_delay, beyond, people, runaway
 from escalation.engine.namespace_view import StandingView
 from escalation.engine.records import PAST, Event, Perceived
@@ -296,9 +297,11 @@ class World:
         after the deliberation that chose it; an instantaneous one (a statement, a stand-down)
         happens at once; one with ``after_hours`` starts that long after the decision (the
         wait keeps the crisis open)."""
+        act = decided(act, lambda: StandingView(self, state))  # an initiative's formulas
         if act.order.after is not None:
             self.busy += 1
-            self._after(draw(act.order.after, self.streams[state.decide]),
+            self._after(act.after if act.after is not None else
+                        draw(act.order.after, self.streams[state.decide]),  # type: ignore[arg-type]
                         _Deferred(self, state, act, cause, label).start)
         elif act.order.warn or act.order.kind.duration != 0.0:
             self._soon(lambda _: self._start(state, act, cause, label))
@@ -310,6 +313,7 @@ class World:
         scripted: bool = False, answer: bool = False,
     ) -> None:
         """Aim, load and warn; the act happens (``land``) after its lead and duration."""
+        act = decided(act, lambda: StandingView(self, state))  # an opening's formulas
         order, kind, me = act.order, act.order.kind, state.d.id
         rng = self.streams[state.effects]
         owner, asset = resolve_target(self.scenario, order, me, cause, self.sponsors, rng)
@@ -335,7 +339,8 @@ class World:
         self.busy += 1  # the act under way keeps the crisis open
         started = self.env.now
         warned_at = self._warn(state, order.warn, asset, cause, label) if order.warn else None
-        lead = draw(order.lead, rng) if order.warn else 0.0
+        lead = 0.0 if not order.warn else act.lead if act.lead is not None else \
+            draw(order.lead, rng)  # type: ignore[arg-type]
 
         def land(_: object = None) -> None:
             notice = None if warned_at is None else self.env.now - warned_at[0]  # hours

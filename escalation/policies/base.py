@@ -33,11 +33,14 @@ class Settlement(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Act:
-    """An order to carry out now, with the salvo a policy chose and the threat it enforces."""
+    """An order to carry out now, with the salvo a policy chose and the threat it enforces;
+    ``after`` and ``lead``: its wait and its warning's lead, when computed by formulas."""
 
     order: OrderDef
     salvo: float | None = None
     enforces: Settlement | None = None
+    after: float | None = None
+    lead: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

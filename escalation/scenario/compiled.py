@@ -101,9 +101,9 @@ class OrderDef:
     weapon: str | None
     origin: tuple[str, ...]
     warn: tuple[str, ...]
-    lead: Variate
+    lead: Variate | Expression  # an Expression: computed when the act is decided
     note: str
-    after: Variate | None = None  # hours from the decision to the act's start
+    after: Variate | Expression | None = None  # hours from the decision to the act's start
     attribution: AttributionDef | None = None  # None: everyone sees the real author
 
 

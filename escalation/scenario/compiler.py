@@ -129,20 +129,18 @@ class Compiler:
             self.refs.check_asset(self, origin, (*path, "origin", index))
         for index, warned in enumerate(spec.warn):
             self.refs.check_actor(self, warned, (*path, "warn", index))
-        if isinstance(spec.salvo, Formula):  # read where the order is decided
-            in_policy = len(path) > 2 and path[0] == "actors" and path[2] == "policies"
-            salvo: Any = self.formula(spec.salvo, (*path, "salvo"),
-                                      self.policy_names if in_policy else self.initiative_names)
+        in_policy = len(path) > 2 and path[0] == "actors" and path[2] == "policies"
+        names = self.policy_names if in_policy else self.initiative_names  # where it is decided
+        if isinstance(spec.salvo, Formula):
+            salvo: Any = self.formula(spec.salvo, (*path, "salvo"), names)
         else:
             self._count_variate(spec.salvo, (*path, "salvo"), MAX_UNITS, "units")
             salvo = _variate(spec.salvo) if spec.salvo is not None else None
-        self._nonnegative_variate(spec.warning_lead_hours, (*path, "warning_lead_hours"))
-        self._nonnegative_variate(spec.after_hours, (*path, "after_hours"))
         return OrderDef(
             kind, asset, actor, selector, salvo,
             spec.weapon or kind.weapon, spec.origin, spec.warn,
-            _variate(spec.warning_lead_hours), spec.note,
-            _variate(spec.after_hours) if spec.after_hours is not None else None,
+            self._hours(spec.warning_lead_hours, (*path, "warning_lead_hours"), names), spec.note,
+            self._hours(spec.after_hours, (*path, "after_hours"), names),
             self._attribution(spec.attribution, (*path, "attribution")),
         )
 
@@ -422,6 +420,14 @@ class Compiler:
         if value is not None and low > most:
             self.problem(path, f"{_describe(value)} {unit} cannot be meant: a run allows at most "
                          f"{most:,} (docs/assumptions.md, 'Bounds on a run')")
+
+    def _hours(self, value: Any, path: Path, names: dict[str, ValueType]) -> Any:
+        """A delay: a formula type-checked against ``names`` (its result is checked when it is
+        computed), or a variate that cannot be negative; None stays None."""
+        if isinstance(value, Formula):
+            return self.formula(value, path, names)
+        self._nonnegative_variate(value, path)
+        return None if value is None else _variate(value)
 
     def _nonnegative_variate(self, value: Any, path: Path) -> None:
         if value is None:
