@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from escalation.montecarlo.batch import run_batch
+from escalation.montecarlo.batch import run_alike
 from escalation.montecarlo.chunk import FAILED
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.stats import wilson
@@ -82,8 +82,7 @@ def compare(base: Scenario, variant: Scenario, runs: int, seed: int = 0, **batch
     if "out" in batch:
         raise ValueError("compare keeps both batches in memory; run each with run_batch(out=...) "
                          "to write their folders")
-    first = run_batch(base, runs, seed, **batch)
-    second = run_batch(variant, runs, seed, **batch)
+    first, second = run_alike([base, variant], runs, seed, **batch)  # one pool for both
     return comparison_of(first, second)
 
 

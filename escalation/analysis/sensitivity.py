@@ -13,19 +13,17 @@ changing an assumption does with chance held fixed.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from escalation.engine.simulate import simulate
+from escalation.engine.guard import RunStopped
 from escalation.extras import require
-from escalation.montecarlo.backends import start_method
-from escalation.montecarlo.chunk import describe_failure
+from escalation.montecarlo.batch import BatchRequest, Prepared, prepare, run_batches
+from escalation.montecarlo.chunk import FAILED
 from escalation.montecarlo.progress import progress_bar
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.stats import wilson
@@ -81,7 +79,8 @@ def default_outcome(outcome_ids: tuple[str, ...] | list[str]) -> str:
 def sensitivity(
     scenario: Scenario, outcome: str | None = None, method: str = "sobol", samples: int | None = None,
     seed: int = 0, replicates: int = 1, workers: int = 1, precision: float = PRECISION,
-    max_samples: int = MAX_SAMPLES, progress: bool = False,
+    max_samples: int = MAX_SAMPLES, progress: bool = False, backend: str | None = None,
+    scheduler: str | None = None,
 ) -> Sensitivity:
     """Sobol' (first and total order, with 95% bootstrap intervals) or Morris (mu*, sigma)
     indices of ``P(outcome)`` for every uncertain parameter of ``scenario``.
@@ -98,22 +97,27 @@ def sensitivity(
     Without ``samples``, Sobol' starts at ``START_SAMPLES`` and doubles (keeping the runs
     done: the design of 2N begins with the design of N) until every ST's interval is at most
     ±``precision`` or ``max_samples`` is reached: fixed small defaults left most indices
-    inside their own noise. ``progress`` shows a bar of the runs done (a terminal, Jupyter)."""
+    inside their own noise. ``progress`` shows a bar of the runs done (a terminal, Jupyter).
+
+    The runs go through the batch machinery (``run_batches``: ``backend`` "serial",
+    "processes" or "dask", default serial for one worker, else processes), one pool per
+    round of samples, so the indices are the same on every backend and worker count."""
     require("SALib")  # the extra first: before any other check, a missing one is named
     target = _check(scenario, outcome, method, samples, replicates)
+    pool = {"workers": workers, "scheduler": scheduler,
+            "backend": backend or ("serial" if workers <= 1 else "processes")}
     with progress_bar(None, 0, progress) as bar:
-        return _indices(scenario, target, method, samples, seed, replicates, workers, precision,
-                        max_samples, bar)
+        run = _Design(prepare(scenario), seed, replicates, target, pool, bar)
+        return _indices(run, target, method, samples, seed, precision, max_samples)
 
 
-def _indices(scenario: Scenario, target: str, method: str, samples: int | None, seed: int,
-             replicates: int, workers: int, precision: float, max_samples: int, bar: Any
-             ) -> Sensitivity:
+def _indices(run: _Design, target: str, method: str, samples: int | None, seed: int,
+             precision: float, max_samples: int) -> Sensitivity:
     from SALib.sample import morris as morris_sample
 
-    names = [p.name for p in scenario.parameters.uncertain]
+    names = [p.name for p in run.scenario.scenario.parameters.uncertain]
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
-    run = _Design(scenario, seed, replicates, workers, target, bar)
+    replicates = run.replicates
     if method == "morris":
         count = samples or MORRIS_SAMPLES
         design = morris_sample.sample(problem, count, num_levels=4, seed=seed)
@@ -128,26 +132,33 @@ def _indices(scenario: Scenario, target: str, method: str, samples: int | None, 
 
 @dataclass(frozen=True)
 class _Design:
-    """What every design point needs to run: the scenario, seed, replicates, workers and
-    the outcome counted."""
+    """What every design point needs to run: the scenario, seed, replicates, the outcome
+    counted, and the batch options (``run_batches``'s pool)."""
 
-    scenario: Scenario
+    scenario: Prepared
     seed: int
     replicates: int
-    workers: int
     outcome: str
+    pool: dict[str, Any]
     bar: Any = None  # a progress bar, moved as runs finish
 
     def evaluate(self, design: np.ndarray, block: int, start: int = 0) -> np.ndarray:
         """P(outcome) at each point (its share over replicates); the points of one base
-        sample (``block`` rows, counted from row ``start`` of the whole design) share chance."""
-        rows = np.arange(start, start + len(design))
-        y = np.zeros(len(design))
-        for replicate in range(self.replicates):
-            stream_runs = rows // block * self.replicates + replicate
-            y += evaluate(self.scenario, self.seed, design, stream_runs, self.outcome, self.workers,
-                          self.bar)
-        return y / self.replicates
+        sample (``block`` rows, counted from row ``start`` of the whole design) share chance.
+
+        Base sample i's replicate r is run i x replicates + r of the batch, so the points
+        at one place p in the blocks form one batch of those runs, and all the places of a
+        round go through one pool."""
+        first, count, r = start // block, len(design) // block, self.replicates
+        requests = [BatchRequest(self.scenario, count * r, self.seed,
+                                 design=np.repeat(design[place::block], r, axis=0),
+                                 first_run=first * r) for place in range(block)]
+        hits = [_hits(results, self.outcome) for results in
+                run_batches(requests, progress=False, bar=self.bar, **self.pool)]
+        y = np.empty(len(design))
+        for place, hit in enumerate(hits):
+            y[place::block] = hit.reshape(count, r).mean(axis=1)
+        return y
 
 
 def _adaptive_sobol(problem: dict[str, Any], run: _Design, seed: int, samples: int | None,
@@ -210,44 +221,24 @@ def _result(target: str, method: str, table: pd.DataFrame, y: np.ndarray, replic
     return result
 
 
-def evaluate(scenario: Scenario, seed: int, uniforms: np.ndarray, stream_runs: np.ndarray,
-             outcome: str, workers: int = 1, bar: Any = None) -> np.ndarray:
-    """1.0 where the run with these parameter uniforms and the streams of run
-    ``stream_runs[k]`` of batch ``seed`` ends in ``outcome``, else 0.0."""
-    values = scenario.parameters.values_from_uniforms(np.clip(uniforms, 1e-12, 1 - 1e-12))
-    blocks = np.array_split(np.arange(len(values)), max(1, workers * 4))
-    tasks = [(scenario, seed, values[b], stream_runs[b], outcome) for b in blocks if b.size]
-    parts = []
-    if workers <= 1:
-        for task in tasks:
-            parts.append(_evaluate_block(*task))
-            _advance(bar, len(parts[-1]))
-    else:
-        context = multiprocessing.get_context(start_method())  # as batches start helpers
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for part in pool.map(_evaluate_block, *zip(*tasks, strict=True)):
-                parts.append(part)
-                _advance(bar, len(part))
-    return np.concatenate(parts)
+def _hits(results: Results, outcome: str) -> np.ndarray:
+    """1.0 where a run of the batch ended in ``outcome``, else 0.0, in run order. A run that
+    hit one of its bounds counts as not reaching it (as in any batch); any other failure
+    stops the analysis, saying how to replay the run."""
+    runs = results.runs
+    failed = runs[runs["outcome"].astype(str) == FAILED]
+    faults = failed[~failed["error"].astype(str).str.startswith(_BOUND_STOPS)]
+    if len(faults):
+        run, error = int(faults["run"].iloc[0]), str(faults["error"].iloc[0])
+        raise RuntimeError(f"a sensitivity run failed ({error}); the same chance is run {run} "
+                           f"of seed {results.seed}: escalation trace FILE --seed "
+                           f"{results.seed} --run {run}")
+    return (runs["outcome"].astype(str) == outcome).to_numpy(dtype=float)
 
 
-def _advance(bar: Any, runs: int) -> None:
-    if bar is not None:
-        bar.update(runs)
-
-
-def _evaluate_block(scenario: Scenario, seed: int, values: np.ndarray, stream_runs: np.ndarray,
-                    outcome: str) -> np.ndarray:
-    hits = np.zeros(len(values))
-    for k, (row, run) in enumerate(zip(values, stream_runs, strict=True)):
-        try:
-            record = simulate(scenario, seed, int(run), keep_events=False, values=row)
-        except Exception as error:
-            raise RuntimeError(f"a sensitivity run failed ({describe_failure(error)}); the same "
-                               f"chance is run {run} of seed {seed}: escalation trace FILE "
-                               f"--seed {seed} --run {run}") from error
-        hits[k] = record.outcome == outcome
-    return hits
+# How a run stopped at one of its bounds is described ('RunawayRun: ...'): a bound, not a fault.
+_BOUND_KINDS: tuple[type[RunStopped], ...] = (RunStopped, *RunStopped.__subclasses__())
+_BOUND_STOPS = tuple(f"{kind.__name__}: " for kind in _BOUND_KINDS)
 
 
 def _check(scenario: Scenario, outcome: str | None, method: str, samples: int | None,

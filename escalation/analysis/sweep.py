@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from escalation.montecarlo.batch import run_batch
+from escalation.montecarlo.batch import run_alike
 from escalation.montecarlo.results import Results
 from escalation.scenario.compiled import Scenario
 from escalation.scenario.overrides import Setting, parse_setting
@@ -62,7 +62,8 @@ def sweep(
 
     ``load`` turns settings into a scenario (e.g. ``lambda s: load_scenario(path, s)``), so
     any field can be swept, not only uncertain parameters. Every point is loaded (and so
-    validated) before any runs, so a bad value fails fast."""
+    validated) before any runs, so a bad value fails fast. All points run through one pool
+    (``run_alike``): no worker waits at the end of one point while another has runs left."""
     if not 1 <= len(axes) <= 2:
         raise ValueError("sweep one or two fields (a line, or a heat map)")
     grid = list(itertools.product(*(axis.values for axis in axes)))
@@ -70,10 +71,9 @@ def sweep(
         raise ValueError(f"{len(grid)} points is more than {MAX_POINTS}; use fewer values")
     scenarios = [load([_setting(axis.path, value) for axis, value in zip(axes, point, strict=True)])
                  for point in grid]
-    frames = []
-    for point, scenario in zip(grid, scenarios, strict=True):
-        results = run_batch(scenario, runs, seed, **batch)
-        frames.append(_point_rows(results, axes, point, outcomes))
+    batches = run_alike(scenarios, runs, seed, **batch)
+    frames = [_point_rows(results, axes, point, outcomes)
+              for point, results in zip(grid, batches, strict=True)]
     return pd.concat(frames, ignore_index=True)
 
 

@@ -13,9 +13,11 @@ import os
 import socket
 import sys
 import threading
-from collections.abc import Generator, Iterable, Iterator
+from bisect import bisect_right
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
@@ -50,37 +52,85 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+@dataclass(frozen=True)
+class Part:
+    """One batch of a job: its scenario (``Job.scenarios[slot]``), seed and sampling plan,
+    and where its runs sit in the job's numbering (run r is job index r + ``shift``)."""
+
+    slot: int
+    seed: int
+    plan: SamplingPlan
+    shift: int = 0
+    end: int = sys.maxsize  # one past its last run's job index
+
+
 class Job:
-    """What every chunk of one batch shares."""
+    """What every chunk of a job shares: its scenarios, each shipped to a worker once, and
+    its batches (``Part``s). Chunks are (start, count) in the job's run numbering, where
+    batch b's runs follow batch b - 1's, so several batches share one pool and queue; a
+    job of one batch numbers its runs as the batch does."""
 
     def __init__(self, scenario: Scenario, seed: int, plan: SamplingPlan, keep_events: bool,
                  fail_fast: bool) -> None:
-        self.scenario, self.seed, self.plan = scenario, seed, plan
+        self.scenarios: tuple[Scenario, ...] = (scenario,)
+        self.parts = [Part(0, seed, plan)]
         self.keep_events, self.fail_fast = keep_events, fail_fast
 
+    @classmethod
+    def of(cls, scenarios: Sequence[Scenario], parts: Sequence[Part], keep_events: bool,
+           fail_fast: bool) -> Job:
+        """A job of several batches (``parts``, in the order of their job indices)."""
+        job = cls(scenarios[0], parts[0].seed, parts[0].plan, keep_events, fail_fast)
+        job.scenarios, job.parts = tuple(scenarios), list(parts)
+        return job
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.scenarios[0]
+
+    def part(self, start: int) -> Part:
+        """The batch whose runs include job index ``start``."""
+        return self.parts[bisect_right([part.end for part in self.parts], start)]
+
     def args(self, chunk: Chunk) -> tuple[Any, ...]:
-        return (self.seed, chunk[0], chunk[1], self.plan.for_chunk(*chunk), self.keep_events,
-                self.fail_fast)
+        """``job_chunk``'s arguments for a chunk, its scenario's slot first."""
+        part = self.part(chunk[0])
+        start = chunk[0] - part.shift
+        return (part.slot, part.shift, part.seed, start, chunk[1],
+                part.plan.for_chunk(start, chunk[1]), self.keep_events, self.fail_fast)
+
+    def run(self, chunk: Chunk) -> ChunkResult:
+        """Runs a chunk here."""
+        slot, *args = self.args(chunk)
+        return job_chunk(self.scenarios[slot], *args)
+
+
+def job_chunk(scenario: Scenario, shift: int, seed: int, start: int, count: int,
+              plan: SamplingPlan, keep_events: bool, fail_fast: bool) -> ChunkResult:
+    """A chunk of a batch's runs, its start given back in the job's numbering."""
+    result = run_chunk(scenario, seed, start, count, plan, keep_events, fail_fast)
+    result.start += shift
+    return result
 
 
 def run_serial(job: Job, chunks: Iterable[Chunk]) -> Generator[ChunkResult, None, None]:
     for chunk in chunks:
-        yield run_chunk(job.scenario, *job.args(chunk))
+        yield job.run(chunk)
 
 
-_WORKER_SCENARIO: list[Scenario] = []  # set once in each worker process by _init_worker
+_WORKER_SCENARIOS: list[Scenario] = []  # set once in each worker process by _init_worker
 
 
-def _init_worker(scenario: Scenario) -> None:
-    _WORKER_SCENARIO[:] = [scenario]
+def _init_worker(scenarios: tuple[Scenario, ...]) -> None:
+    _WORKER_SCENARIOS[:] = scenarios
 
 
-def _worker_chunk(*args: Any) -> ChunkResult:
-    return run_chunk(_WORKER_SCENARIO[0], *args)
+def _worker_chunk(slot: int, *args: Any) -> ChunkResult:
+    return job_chunk(_WORKER_SCENARIOS[slot], *args)
 
 
 def run_processes(job: Job, chunks: Iterable[Chunk], workers: int) -> Generator[ChunkResult, None, None]:
-    """Chunks on ``workers`` helper processes; the scenario reaches each once, not per chunk
+    """Chunks on ``workers`` helper processes; each scenario reaches each once, not per chunk
     (inherited when forked, pickled when spawned). While spawned helpers start (~0.5 s: an
     interpreter, NumPy, SciPy), this process runs chunks itself, and stops at the first helper
     result: working on for the whole batch would fragment its heap among the tables it keeps
@@ -90,7 +140,7 @@ def run_processes(job: Job, chunks: Iterable[Chunk], workers: int) -> Generator[
     method = start_method()
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(job.scenario,)) as pool:
+                             initargs=(job.scenarios,)) as pool:
         try:
             yield from _shared(job, iter(chunks), 2 * workers, workers > 1 and method != "fork",
                                lambda chunk: pool.submit(_worker_chunk, *job.args(chunk)))
@@ -125,7 +175,7 @@ def _shared(job: Job, queue: Iterator[Chunk], limit: int, local: bool, submit: A
         if not done and local and not helpers_done:
             chunk = next(queue, None)
             if chunk is not None:
-                yield run_chunk(job.scenario, *job.args(chunk))
+                yield job.run(chunk)
                 continue
         if not done and not pending:
             return
@@ -250,7 +300,7 @@ def _chunk_of(future: Any) -> ChunkResult:
 def run_dask(job: Job, chunks: Iterable[Chunk], workers: int, scheduler: str | None
              ) -> Generator[ChunkResult, None, None]:
     """Chunks as Dask tasks: on the cluster at ``scheduler``, or on a local cluster started
-    (and stopped) here. The scenario is scattered to every worker once, after checking that
+    (and stopped) here. Each scenario is scattered to every worker once, after checking that
     every worker runs this version of escalation."""
     from escalation._version import __version__
 
@@ -261,11 +311,12 @@ def run_dask(job: Job, chunks: Iterable[Chunk], workers: int, scheduler: str | N
     try:
         client = _client(scheduler, cluster)
         check_worker_versions(client, __version__)
-        scenario = client.scatter(job.scenario, broadcast=True)
+        scenarios = [client.scatter(scenario, broadcast=True) for scenario in job.scenarios]
         queue = iter(chunks)
 
         def submit(chunk: Chunk) -> Any:
-            return client.submit(run_chunk, scenario, *job.args(chunk), pure=False)
+            slot, *args = job.args(chunk)
+            return client.submit(job_chunk, scenarios[slot], *args, pure=False)
 
         futures = [submit(chunk) for chunk in islice(queue, 2 * workers)]
         running = distributed.as_completed(futures)

@@ -1,9 +1,11 @@
-"""``run_batch``: many runs of a scenario, in chunks, on any backend, resumable.
+"""``run_batch``: many runs of a scenario, in chunks, on any backend, resumable; and
+``run_batches``: several batches through one pool, one queue and one progress bar.
 
-The batch is a fixed list of chunks of run indices. Backends return chunks in any order; the
-batch keeps them by start index, so the final tables are the same whatever ran where. With
-``until_ci`` the batch stops at the first *prefix* of chunks whose outcome intervals are all
-narrow enough (never at whatever happened to finish first), which keeps it deterministic.
+A batch is a fixed list of chunks of run indices. Backends return chunks in any order; each
+batch keeps its own by start index, so its final tables are the same whatever ran where and
+whatever ran beside it. With ``until_ci`` a batch stops at the first *prefix* of its chunks
+whose outcome intervals are all narrow enough (never at whatever happened to finish first),
+which keeps it deterministic.
 """
 
 from __future__ import annotations
@@ -11,42 +13,44 @@ from __future__ import annotations
 import math
 import os
 import warnings
-from collections import Counter
-from collections.abc import Generator
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from escalation._version import __version__
 from escalation.montecarlo.backends import (
     BACKENDS,
     Chunk,
     HelpersNeverStarted,
     Job,
+    Part,
     WorkersLost,
-    default_workers,
     run_dask,
     run_processes,
     run_serial,
 )
-from escalation.montecarlo.chunk import FAILED, ChunkResult, run_columns
+from escalation.montecarlo.chunk import ChunkResult, run_columns
+from escalation.montecarlo.gather import BatchRequest, Gathering
+from escalation.montecarlo.limits import check_memory, runs_held, worker_count
 from escalation.montecarlo.moves import spell_out
 from escalation.montecarlo.progress import progress_bar
 from escalation.montecarlo.results import Results
-from escalation.montecarlo.runtable import RunTable
 from escalation.montecarlo.sampling import SamplingPlan
-from escalation.montecarlo.source import Prepared, prepare, scenario_as_run  # noqa: F401 (re-exported)
-from escalation.montecarlo.stats import Z95, widest_half_width
-from escalation.montecarlo.storage import MANIFEST, BatchFolder, content_hash, table_of
+from escalation.montecarlo.source import Prepared, prepare, scenario_as_run
+from escalation.montecarlo.storage import MANIFEST
 from escalation.scenario.compiled import Scenario
 
+__all__ = ["BatchRequest", "CollectionFailed", "Prepared", "prepare", "run_alike", "run_batch",
+           "run_batches", "scenario_as_run", "worker_count"]
 
-def plan_chunks(runs: int, chunk_size: int) -> list[Chunk]:
-    return [(start, min(chunk_size, runs - start)) for start in range(0, runs, chunk_size)]
+
+def plan_chunks(runs: int, chunk_size: int, first_run: int = 0) -> list[Chunk]:
+    return [(first_run + start, min(chunk_size, runs - start))
+            for start in range(0, runs, chunk_size)]
 
 
 def default_chunk_size(runs: int) -> int:
@@ -77,62 +81,147 @@ def run_batch(
     per column per run) is refused with a ValueError before any run. Should gathering the
     finished chunks fail, ``CollectionFailed`` says where they are kept for ``resume``.
     """
-    _check(runs, seed, backend, until_ci, out, resume)
-    prepared = prepare(scenario)
-    scenario = prepared.scenario
-    workers = worker_count(backend, workers, scheduler)
-    size = chunk_size or default_chunk_size(runs)
-    _check_memory(scenario, runs, _runs_held(runs, until_ci, size, workers))
-    plan = _plan(sample, runs, design)
-    if design is not None:
-        sample = f"design sha256 {content_hash(np.ascontiguousarray(design, dtype=float).tobytes())}"
-    manifest = {"scenario": scenario.name, "scenario_sha256": prepared.sha256, "seed": seed,
-                "runs": runs, "chunk_size": size, "sample": sample, "keep_events": keep_events,
-                "until_ci": until_ci, "version": __version__}
-    folder = BatchFolder(out, manifest, resume) if out is not None else None
-    if folder is not None and folder.finished():  # resumed after it finished: nothing to run
-        return Results.load(folder.root, events=keep_events)
-    chunks = plan_chunks(runs, size)
-    finished = Finished(runs)
-    counts = finished.counts
-    for start in sorted(folder.done()) if folder else ():
-        finished.add(start, *folder.load(start, keep_events))  # type: ignore[union-attr]
-    todo = [chunk for chunk in chunks if chunk[0] not in counts]
-    job = Job(scenario, seed, plan, keep_events, fail_fast)
-    stopped_by = "runs"
-    bar = progress_bar(runs, sum(c[1] for c in chunks if c[0] in counts), progress)
+    request = BatchRequest(scenario, runs, seed, sample, design, keep_events, until_ci, out,
+                           resume)
+    return run_batches([request], workers=workers, backend=backend, scheduler=scheduler,
+                       chunk_size=chunk_size, fail_fast=fail_fast, progress=progress)[0]
+
+
+def run_batches(
+    requests: Sequence[BatchRequest], *, workers: int | None = None, backend: str = "processes",
+    scheduler: str | None = None, chunk_size: int | None = None, fail_fast: bool = False,
+    progress: bool = True, bar: Any = None,
+) -> list[Results]:
+    """Several batches through one pool: one start of the workers (or of a Dask cluster),
+    one queue of chunks, so that no worker waits at the end of one batch while another has
+    runs left, and one progress bar (``bar``, a ``progress_bar``, to share one further).
+    Each batch's results are those ``run_batch`` gives it alone, on any backend and worker
+    count. Each distinct scenario is prepared and shipped to each worker once."""
+    _check_options(backend)
+    for request in requests:
+        _check(request.runs, request.seed, request.until_ci, request.out, request.resume)
+    count = worker_count(backend, workers, scheduler)
+    gatherings = [_gathering(request, prepared, chunk_size, count)
+                  for request, prepared in zip(requests, _prepared(requests), strict=True)]
+    job, todo = _job(gatherings, fail_fast)
+    own_bar = bar is None
+    if own_bar:
+        bar = progress_bar(sum(r.runs for r in requests), sum(g.runs_done() for g in gatherings),
+                           progress)
+    stopped = _drive(job, todo, gatherings, backend, count, scheduler, bar)
+    if own_bar:
+        bar.close()
+    return [_results(gathering, stopped) for gathering in gatherings]
+
+
+POOL_OPTIONS = ("workers", "backend", "scheduler", "chunk_size", "fail_fast", "progress")
+
+
+def run_alike(scenarios: Sequence[Scenario | Prepared], runs: int, seed: int = 0,
+              **options: Any) -> list[Results]:
+    """One batch of each scenario with the same runs and seed (common random numbers), all
+    through one pool (``run_batches``); ``options`` are ``run_batch``'s, but ``out`` and
+    ``resume`` (one folder cannot hold several batches)."""
+    if "out" in options or "resume" in options:
+        raise ValueError("batches run together are kept in memory; run each with "
+                         "run_batch(out=...) to write its folder")
+    pool = {name: options.pop(name) for name in POOL_OPTIONS if name in options}
+    return run_batches([BatchRequest(scenario, runs, seed, **options) for scenario in scenarios],
+                       **pool)
+
+
+def _prepared(requests: Sequence[BatchRequest]) -> list[Prepared]:
+    """Each request's scenario prepared, a scenario shared by several prepared once."""
+    made: dict[int, Prepared] = {}
+    for request in requests:
+        if id(request.scenario) not in made:
+            made[id(request.scenario)] = prepare(request.scenario)
+    return [made[id(request.scenario)] for request in requests]
+
+
+def _gathering(request: BatchRequest, prepared: Prepared, chunk_size: int | None,
+               workers: int) -> Gathering:
+    size = chunk_size or default_chunk_size(request.runs)
+    check_memory(prepared.scenario, request.runs,
+                 runs_held(request.runs, request.until_ci, size, workers))
+    plan = _plan(request.sample, request.runs, request.design, request.first_run)
+    return Gathering(request, prepared, plan, plan_chunks(request.runs, size, request.first_run),
+                     size)
+
+
+def _job(gatherings: list[Gathering], fail_fast: bool) -> tuple[Job, Iterator[Chunk]]:
+    """The job of all the batches, and its chunks still to run, in the job's numbering
+    (batch after batch); a batch done meanwhile (precise enough) drops out of the queue."""
+    slots: dict[int, int] = {}
+    scenarios: list[Scenario] = []
+    parts = []
+    end = 0
+    for gathering in gatherings:
+        scenario = gathering.scenario
+        if id(scenario) not in slots:
+            slots[id(scenario)] = len(scenarios)
+            scenarios.append(scenario)
+        shift = end - gathering.request.first_run
+        end += gathering.request.runs
+        parts.append(Part(slots[id(scenario)], gathering.request.seed, gathering.plan, shift, end))
+    if len({g.request.keep_events for g in gatherings}) > 1:
+        raise ValueError("batches run together either all keep their events or none do")
+    job = Job.of(scenarios, parts, gatherings[0].request.keep_events, fail_fast)
+
+    def queue() -> Iterator[Chunk]:
+        for gathering, part in zip(gatherings, parts, strict=True):
+            for start, size in gathering.todo():
+                if not gathering.done:
+                    yield (start + part.shift, size)
+
+    return job, queue()
+
+
+def _drive(job: Job, todo: Iterator[Chunk], gatherings: list[Gathering], backend: str,
+           workers: int, scheduler: str | None, bar: Any) -> str | None:
+    """Runs the chunks, handing each result to its batch, until every batch is done; returns
+    why the rest stopped early ("interrupted"), or None."""
+    pending = [g for g in gatherings if not g.done]
+    if not pending:
+        return None
     stream = _execute(job, todo, backend, workers, scheduler)
     try:
         for result in stream:
-            runs_table, events_table = _tables(result)
-            if folder is not None:
-                folder.save(result.start, runs_table, events_table)
-            finished.add(result.start, runs_table, events_table)
+            part = job.part(result.start)
+            gathering = gatherings[job.parts.index(part)]
+            gathering.add(replace(result, start=result.start - part.shift))
             bar.update(len(result.runs["run"]))
-            if until_ci is not None and _precise(chunks, counts, until_ci, scenario):
-                stopped_by = "precision"
+            if all(g.done for g in gatherings):
                 break
     except KeyboardInterrupt:
-        stopped_by = "interrupted"
+        return "interrupted"
     except HelpersNeverStarted as error:  # e.g. a script without `if __name__ == "__main__":`
         raise RuntimeError(str(error)) from error.__cause__
     except (BrokenProcessPool, WorkersLost) as error:  # after some chunks: keep what finished
         lost = str(error) if isinstance(error, WorkersLost) else "a worker process died"
         warnings.warn(f"{lost}: the batch kept the chunks that finished; finish it with "
-                      "resume=True (--resume)", RuntimeWarning, stacklevel=2)
-        stopped_by = "interrupted"
+                      "resume=True (--resume)", RuntimeWarning, stacklevel=4)
+        return "interrupted"
     finally:
         stream.close()
-        bar.close()
-    kept = sorted(counts)
-    if stopped_by == "precision":
-        kept = _prefix(chunks, counts)[:_first_precise(chunks, counts, until_ci or 0.0, scenario)]
+    return None
+
+
+def _results(gathering: Gathering, stopped: str | None) -> Results:
+    """A batch's results (and its folder's final files), or ``CollectionFailed``."""
+    if gathering.loaded is not None:
+        return gathering.loaded
+    if stopped is not None and not gathering.done:
+        gathering.stopped_by = stopped
+    kept = gathering.kept()
+    request = gathering.request
     try:
-        results = _collect(scenario, seed, runs, kept, finished, keep_events, stopped_by, manifest)
-        if folder is not None and stopped_by != "interrupted":
-            folder.finish(results.runs, results.events, results.report(), prepared.text)
+        results = _collect(gathering, kept)
+        if gathering.folder is not None and gathering.stopped_by != "interrupted":
+            gathering.folder.finish(results.runs, results.events, results.report(),
+                                    gathering.prepared.text)
     except Exception as error:
-        raise CollectionFailed(_lost_collection(error, out, len(kept))) from error
+        raise CollectionFailed(_lost_collection(error, request.out, len(kept))) from error
     return results
 
 
@@ -153,25 +242,31 @@ def _lost_collection(error: Exception, out: str | os.PathLike[str] | None, chunk
             "command and --resume (resume=True), which reruns no finished chunk")
 
 
-def _plan(sample: str, runs: int, design: np.ndarray | None) -> SamplingPlan:
+def _plan(sample: str, runs: int, design: np.ndarray | None, first_run: int = 0) -> SamplingPlan:
     if design is None:
+        if sample == "lhs" and first_run:
+            raise ValueError("a Latin hypercube spans a whole batch: it cannot start at run "
+                             f"{first_run}")
         return SamplingPlan(sample, runs if sample == "lhs" else 0)
     design = np.asarray(design, dtype=float)
     if design.ndim != 2 or design.shape[0] != runs:
         raise ValueError(f"a design needs one row per run ({runs}), got shape {design.shape}")
     if not np.all((design >= 0) & (design <= 1)):
         raise ValueError("a design holds uniforms: every value must be within [0, 1]")
-    return SamplingPlan("design", uniforms=design)
+    return SamplingPlan("design", uniforms=design, first_run=first_run)
 
 
-def _check(runs: int, seed: int, backend: str, until_ci: float | None,
-           out: str | os.PathLike[str] | None, resume: bool) -> None:
+def _check_options(backend: str) -> None:
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown backend '{backend}'; use one of {', '.join(BACKENDS)}")
+
+
+def _check(runs: int, seed: int, until_ci: float | None, out: str | os.PathLike[str] | None,
+           resume: bool) -> None:
     if runs <= 0:
         raise ValueError(f"runs must be positive, got {runs}")
     if seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed}")
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown backend '{backend}'; use one of {', '.join(BACKENDS)}")
     if until_ci is not None and not 0 < until_ci < 0.5:
         raise ValueError(f"until_ci is a half-width between 0 and 0.5, got {until_ci}")
     if resume:
@@ -190,163 +285,23 @@ def _check_resumable(out: str | os.PathLike[str] | None) -> None:
                          "check the folder's name, or drop --resume to start a new batch there")
 
 
-WORKERS_PER_CORE = 2  # more local workers than this per core only adds start-up and memory
-
-
-def worker_count(backend: str, workers: int | None, scheduler: str | None) -> int:
-    """How many workers run the chunks: one when serial, all cores by default, and at most
-    twice the cores on this machine (with a warning): runs are pure computation, so more
-    processes than cores only cost memory and start-up. A remote Dask cluster is not capped:
-    ``workers`` is then how many chunks to keep queued for its workers."""
+def _execute(job: Job, chunks: Iterator[Chunk], backend: str, workers: int,
+             scheduler: str | None) -> Generator[ChunkResult, None, None]:
     if backend == "serial":
-        return 1
-    cores = default_workers()
-    if workers is None:
-        return cores
-    ceiling = WORKERS_PER_CORE * cores
-    if scheduler is None and workers > ceiling:
-        warnings.warn(f"{workers} workers on {cores} cores would only add start-up time and "
-                      f"memory: using {ceiling} ({WORKERS_PER_CORE} per core)", RuntimeWarning,
-                      stacklevel=3)
-        return ceiling
-    return workers
-
-
-BYTES_PER_VALUE = 8  # a run's value in one column at most: numbers; text is held as codes
-MEMORY_SHARE = 4  # a batch may hold at most 1/4 of the machine's memory ...
-FALLBACK_MEMORY = 16 * 2**30  # ... taken to be 16 GiB where the system does not say
-
-
-def memory_bound() -> int:
-    """The most memory a batch's rows may take: a quarter of the machine's physical memory
-    (of 16 GiB where the system does not tell), leaving room for the final DataFrame's
-    conversions, the analyses that follow, and everything else running."""
-    try:
-        memory = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (AttributeError, ValueError, OSError):  # no sysconf (Windows), or no such name
-        memory = FALLBACK_MEMORY
-    return (memory if memory > 0 else FALLBACK_MEMORY) // MEMORY_SHARE
-
-
-def _runs_held(runs: int, until_ci: float | None, chunk_size: int, workers: int) -> int:
-    """How many runs' rows the batch may come to hold. With ``until_ci`` it stops once every
-    interval is narrow enough, which takes at most (z / 2h)^2 runs (the Wilson half-width is
-    below z / 2 sqrt(n) for any p), plus the chunks in flight then."""
-    if until_ci is None:
-        return runs
-    enough = math.ceil((Z95 / (2 * until_ci)) ** 2) + chunk_size * (2 * workers + 1)
-    return min(runs, enough)
-
-
-def _check_memory(scenario: Scenario, runs: int, held: int) -> None:
-    """Refuses a batch whose rows would not fit in memory, before any run: every finished
-    run's row is held until the end, with --out too (the final tables and figures are made
-    from all of them), so such a batch would otherwise fail hours in, or swap the machine."""
-    per_run = BYTES_PER_VALUE * len(run_columns(scenario))
-    need, bound = held * per_run, memory_bound()
-    if need > bound:
-        raise ValueError(
-            f"{runs:,} runs of {scenario.name} would hold about {_gib(need)} of rows in memory "
-            f"(~{per_run} bytes per run, {per_run // BYTES_PER_VALUE} columns; more with "
-            f"events), more than a batch may take: a quarter of this machine's memory, "
-            f"{_gib(bound)}. Ask for fewer runs (--runs), let until_ci (--until-ci) stop it once "
-            "precise enough, or split it into batches with other seeds (--seed), each with its "
-            "own --out DIR")
-
-
-def _gib(size: int) -> str:
-    return f"{size / 2**30:,.1f} GiB"
-
-
-def _execute(job: Job, chunks: list[Chunk], backend: str, workers: int, scheduler: str | None
-             ) -> Generator[ChunkResult, None, None]:
-    if backend == "serial" or not chunks:
         return run_serial(job, chunks)
     if backend == "processes":
         return run_processes(job, chunks, workers)
     return run_dask(job, chunks, workers, scheduler)
 
 
-def _tables(result: ChunkResult) -> tuple[pa.Table, pa.Table | None]:
-    return table_of(result.runs), table_of(result.events) if result.events is not None else None
-
-
-class Finished:
-    """The chunks finished so far: their rows, their events when kept, their outcome counts."""
-
-    def __init__(self, runs: int) -> None:
-        self.rows = RunTable(runs)
-        self.events: dict[int, pa.Table] = {}
-        self.counts: dict[int, Counter[str]] = {}
-
-    def add(self, start: int, runs: pa.Table, events: pa.Table | None) -> None:
-        self.rows.add(start, runs)  # the chunk's table itself is not kept
-        if events is not None:
-            self.events[start] = events
-        self.counts[start] = Counter(runs.column("outcome").to_pylist())
-
-
-def _prefix(chunks: list[Chunk], done: dict[int, Any]) -> list[int]:
-    """Start indices of the chunks finished without a gap from the first."""
-    starts = []
-    for start, _ in chunks:
-        if start not in done:
-            break
-        starts.append(start)
-    return starts
-
-
-def _first_precise(chunks: list[Chunk], counts: dict[int, Counter[str]], target: float,
-                   scenario: Scenario) -> int | None:
-    """How many leading chunks it takes for every outcome interval to be narrow enough
-    (None: the finished prefix is not precise enough yet)."""
-    total: Counter[str] = Counter()
-    for index, (start, _) in enumerate(chunks):
-        if start not in counts:
-            break
-        total.update(counts[start])
-        if _narrow(total, target, scenario):
-            return index + 1
-    return None
-
-
-def _precise(chunks: list[Chunk], counts: dict[int, Counter[str]], target: float,
-             scenario: Scenario) -> bool:
-    return _first_precise(chunks, counts, target, scenario) is not None
-
-
-def _narrow(total: Counter[str], target: float, scenario: Scenario) -> bool:
-    done = sum(n for outcome, n in total.items() if outcome != FAILED)
-    outcomes = {name: total.get(name, 0) for name in scenario.outcome_ids}
-    return done > 0 and widest_half_width(outcomes, done) <= target
-
-
-def _collect(scenario: Scenario, seed: int, runs: int, starts: list[int], finished: Finished,
-             keep_events: bool, stopped_by: str, manifest: dict[str, Any]) -> Results:
+def _collect(gathering: Gathering, starts: list[int]) -> Results:
     """The results of the chunks at ``starts``, taking their tables over so that a million
     runs are not held twice."""
-    frame = finished.rows.frame(starts) if starts else \
+    scenario, request = gathering.scenario, gathering.request
+    frame = gathering.finished.frame(starts) if starts else \
         pd.DataFrame(columns=list(run_columns(scenario)))  # none finished: the columns, no rows
     if "path" in frame.columns:
         frame["path"] = spell_out(scenario, frame["path"])
-    events = [finished.events.pop(start) for start in starts if start in finished.events]
-    finished.events.clear()
-    return Results(scenario.name, seed, scenario.outcome_ids, frame,
-                   _frame(events) if keep_events else None, stopped_by, runs,
-                   {"manifest": manifest})
-
-
-def _frame(parts: list[pa.Table]) -> pd.DataFrame:
-    """Chunk tables (of events) as one DataFrame. ``parts`` must hold the only references to
-    them: it is emptied, and each column's chunks are freed as soon as it is converted."""
-    if not parts:
-        return pd.DataFrame()
-    table = pa.concat_tables(parts, promote_options="permissive")
-    parts.clear()
-    frame = table.to_pandas(self_destruct=True, split_blocks=True)
-    del table  # unusable after self_destruct
-    for column in frame.columns:  # categories in a fixed order, whatever the chunking
-        if isinstance(frame[column].dtype, pd.CategoricalDtype):
-            frame[column] = frame[column].cat.reorder_categories(
-                sorted(frame[column].cat.categories))
-    return frame
+    events = gathering.finished.events_frame(starts) if request.keep_events else None
+    return Results(scenario.name, request.seed, scenario.outcome_ids, frame, events,
+                   gathering.stopped_by, request.runs, {"manifest": gathering.manifest})
