@@ -44,6 +44,11 @@ class Episode:
         return str(self.scenario.observed.outcome.value)
 
 
+# What happened is the whole crisis: a run that reaches a terminal class (war) goes on to the
+# crisis's end, its class kept, so its deaths, acts and length can be set beside the real ones.
+WHOLE_CRISIS = ("after_terminal=continue",)
+
+
 def history_folder() -> Path:
     """The shipped library of real episodes: the reference set of a single file's baseline."""
     return library_folder() / HISTORY
@@ -78,7 +83,7 @@ def load_episodes(targets: Targets) -> list[Episode]:
         else:
             raise FileNotFoundError(f"no file or folder {path}: give a scenario file with an "
                                     f"observed: block, or a folder of them such as {history_folder()}")
-    episodes = [Episode(file, load_scenario(file)) for file in files]
+    episodes = [Episode(file, load_scenario(file, settings=WHOLE_CRISIS)) for file in files]
     unobserved = [str(e.path) for e in episodes if e.scenario.observed is None]
     if unobserved:
         raise ValueError(f"{', '.join(unobserved)}: no observed: block, so nothing to score "

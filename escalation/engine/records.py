@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -102,6 +103,7 @@ class RunRecord:
     parameters: dict[str, float]
     path: str = ""
     crisis_days: float = 0.0  # to the last hostile act; duration_days runs to the end of the run
+    terminal_day: float = math.nan  # when a terminal outcome class first held (NaN: never)
     rung_days: dict[int, float] = field(default_factory=dict)
     events: tuple[Event, ...] = field(default=(), repr=False)
     perceptions: tuple[Perceived, ...] = field(default=(), repr=False)

@@ -65,6 +65,7 @@ def simulate(
         injuries=dict(tally.injuries), economic_loss=dict(tally.economic_loss),
         threats=dict(tally.threats),
         parameters=parameter_values, path=tally.path, crisis_days=world.last_hostile / 24.0,
+        terminal_day=tally.terminal_day,
         rung_days=dict(tally.rung_days),
         events=tuple(world.events),
         perceptions=tuple(world.perceptions), error=error,

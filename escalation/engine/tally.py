@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,7 @@ class Tally:
         self.threats: dict[str, str] = {}
         self.ended_by = "running"
         self.terminal_outcome: str | None = None
+        self.terminal_day = math.nan  # when a terminal class first held (NaN: never)
         self.moves: list[str] = []
         self.rung_days: dict[int, float] = {}  # first day the crisis reached each rung
         self.start_rung = 0  # the highest pair rung at t = 0 (initial_state)

@@ -156,6 +156,7 @@ class World:
         self.last_hostile = 0.0
         self.stop = self.env.event()
         self._quiet = scenario.spec.quiet_days * 24.0
+        self._stop_at_terminal = scenario.spec.after_terminal == "stop"
         self._waiting = False  # the quiet watch waits for nothing to be busy
         self._next_id = 0
         limits = scenario.spec.limits  # the run guard: see ``_after`` and engine/guard.py
@@ -506,9 +507,14 @@ class World:
         if self.keep_events:
             self.events.append(event)
         report(self, event)
-        outcome = self.tally.terminal(self)
-        if outcome is not None:
-            self.finish("terminal", outcome)
+        if self.tally.terminal_outcome is None:
+            outcome = self.tally.terminal(self)
+            if outcome is not None:
+                self.tally.terminal_day = self.env.now / 24.0
+                if self._stop_at_terminal:
+                    self.finish("terminal", outcome)
+                else:  # the class is kept; the crisis runs on to its end
+                    self.tally.terminal_outcome = outcome
 
     def _rung(self, event: Event, base: int) -> int:
         ladder = self.scenario.ladder

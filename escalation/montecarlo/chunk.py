@@ -30,7 +30,8 @@ from escalation.scenario.compiled import Scenario
 
 EVENT_FIELDS = tuple(f.name for f in fields(Event))
 _SCALARS = (  # the first columns of every run table
-    "run", "run_seed", "outcome", "ended_by", "duration_days", "crisis_days", "max_rung",
+    "run", "run_seed", "outcome", "ended_by", "duration_days", "crisis_days", "terminal_day",
+    "max_rung",
     "max_tension", *COUNTS,
 )
 
@@ -153,6 +154,7 @@ class RowWriter:
         t = world.tally
         for append, value in zip(self.scalars, (
             run, own_seed, outcome, t.ended_by, world.env.now / 24.0, world.last_hostile / 24.0,
+            t.terminal_day,
             world.ladder.top,
             world.tension.peak, *(getattr(t, count) for count in COUNTS),
         ), strict=True):

@@ -318,6 +318,11 @@ class ScenarioSpec(Model):
     start: str | None = Field(None, description="Calendar time of t = 0 (ISO 8601), for display.")
     horizon_days: float = Field(60.0, gt=0, le=36500)
     quiet_days: float = Field(14.0, gt=0, description="Days without hostility that end a crisis.")
+    after_terminal: Literal["stop", "continue"] = Field(
+        "stop", description="What a run does once a terminal outcome class holds: stop there "
+        "(the class is the answer), or continue to the crisis's end, the class kept, so that its "
+        "deaths, acts and length are those of the whole crisis (escalation backtest does this)."
+    )
     ladder: Ladder | None = Field(None, description="Default: the standard ladder.")
     tension: Tension = Field(default_factory=Tension)
     harm: HarmWeights = Field(default_factory=HarmWeights)
