@@ -88,7 +88,21 @@ def test_rungs_already_reached_are_the_run_s_start_and_not_a_war() -> None:
         assert all(record.rung_days[rung] == 0.0 for rung in range(1, 9))
     scenario = load_scenario_text(text, "toy.yaml")
     assert next(o for o in scenario.outcomes if o.id == "war").condition.text == \
-        "max_rung >= 8 and start_rung < 8"
+        "wars_started >= 1"
+
+
+def test_a_new_war_beside_one_already_fought_is_a_war() -> None:
+    """A third party at war with A from before t = 0 (a civil war) leaves the top rung reached
+    from the start; B's campaign makes a war of its own during the run, and that is war."""
+    campaign = RED_LINE.replace("enforce: {action: strike, target: b_base, salvo: 2}",
+                                "enforce: {action: campaign, target: b_base, salvo: 2}")
+    campaign = campaign.replace("actors:\n", "actors:\n  c: {deliberation_hours: 2}\n")
+    text = campaign + STANDING.replace("}]}", "}], pairs: [{between: [a, c], rung: 8}]}")
+    for record in runs(text, 5):
+        assert record.outcome == "war"
+    without = campaign + "initial_state: {pairs: [{between: [a, c], rung: 8}]}\n"
+    for record in runs(without, 5):
+        assert record.outcome != "war"  # no threat standing: A never launches its campaign
 
 
 def test_tension_at_the_start_arms_an_initiative_at_once() -> None:

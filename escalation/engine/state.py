@@ -71,6 +71,7 @@ class Ladder:
     homeland_struck: set[tuple[str, str]] = field(default_factory=set)
     deaths: dict[tuple[str, str], int] = field(default_factory=dict)
     top: int = 0
+    wars: int = 0  # pairs that reached the top rung from below
 
     def raise_to(self, attacker: str, victim: str, rung: int, homeland: bool, deaths: int = 0
                  ) -> int:
@@ -85,8 +86,10 @@ class Ladder:
             total = self.deaths[pair] = self.deaths.get(pair, 0) + deaths
             if total >= self.war_deaths:
                 rung = max(rung, self.war)
-        current = max(self.pairs.get(pair, 0), rung)
+        before = self.pairs.get(pair, 0)
+        current = max(before, rung)
         self.pairs[pair] = current
+        self.wars += before < self.war <= current
         self.top = max(self.top, current)
         return rung
 

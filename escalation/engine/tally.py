@@ -147,6 +147,7 @@ _SUMMARY: dict[str, Callable[[Tally, World], object]] = {
     "crisis_days": lambda t, w: w.last_hostile / 24.0,
     "max_rung": lambda t, w: float(w.ladder.top),
     "start_rung": lambda t, w: float(t.start_rung),
+    "wars_started": lambda t, w: float(w.ladder.wars),
     "max_tension": lambda t, w: w.tension.peak,
     "tension": lambda t, w: w.tension.at(w.env.now),
     **{name: (lambda attribute: lambda t, w: float(getattr(t, attribute)))(name) for name in COUNTS},

@@ -193,6 +193,7 @@ class World:
         for a, b, rung in start.pairs:
             self.ladder.raise_to(a, b, rung, False)
         self.tally.start_rung = self.ladder.top
+        self.ladder.wars = 0  # a pair already at war at t = 0 did not start one in the run
         if self.ladder.top:
             self.tally.reached(self.ladder.top, 0.0)
         if self.values[start.tension]:

@@ -40,7 +40,8 @@ COUNTS = (  # a run's counts: columns of every run table, and names of outcome c
 )
 BY_ACTOR = ("deaths", "injuries", "economic_loss")  # harm suffered: '<family>.<actor>' columns
 SUMMARY: dict[str, ValueType] = {
-    "ended_by": S, "duration_days": N, "crisis_days": N, "max_rung": N, "start_rung": N, "max_tension": N,
+    "ended_by": S, "duration_days": N, "crisis_days": N, "max_rung": N, "start_rung": N,
+    "wars_started": N, "max_tension": N,
     "tension": N,
     **dict.fromkeys(COUNTS, N), **{f"{family}.total": N for family in BY_ACTOR},
 }
