@@ -141,3 +141,11 @@ def test_a_trace_says_who_each_observer_blames() -> None:
     assert "appears to be by b" in text
     assert ", blames b (" in text
     assert "c learns who did it" in text and ", blames a" in text
+
+
+def test_a_truth_that_comes_out_after_the_crisis_does_not_hold_it_open() -> None:
+    """Quiet after three days ends the run; a verification due after ten is too late."""
+    late = _scenario({"appears_as": "unknown", "verified_after_hours": 240})
+    record = escalation.simulate(late, seed=3, run=0)
+    assert record.ended_by == "quiet" and record.duration_days < 4
+    assert _answers(late) == [[]]

@@ -91,7 +91,7 @@ def report(world: World, event: Event) -> None:
                 batch.append(delivery)
         if author != event.actor:  # its last belief, to be corrected if the truth comes out
             misled.append((observer, Perceived(0.0, d.id, event, seen[0], seen[1], harm, False,
-                                               event.actor, True, seen_economic), True, _UNHARMED))
+                                               event.actor, True, seen_economic), False, _UNHARMED))
     world.busy += len(actors)
     for at, batch in due.items():
         world._after(at, _arrival(world, batch))
@@ -114,9 +114,9 @@ def _believed_author(world: World, observer: str, event: Event, disguise: Attrib
 def _verify_later(world: World, event: Event, verify: Variate, misled: list[Delivery]) -> None:
     """The real author becomes known to everyone who believed otherwise, at one moment (an
     investigation's findings, intelligence made public). Each such report is a first report
-    of who did it: policies answer it as they would the act, against the real author; it
-    keeps the crisis open until it comes."""
-    world.busy += len(misled)
+    of who did it: policies answer it as they would the act, against the real author. It
+    does not keep the crisis open: a truth that comes out after the crisis has ended (quiet)
+    is too late to matter in this run."""
     world._after(draw(verify, world.streams[world.actors[event.actor].effects]),
                  _arrival(world, misled))
 
