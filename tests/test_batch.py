@@ -43,6 +43,7 @@ from escalation import Results, Scenario
 from escalation.montecarlo.backends import START_METHOD_VARIABLE, Chunk, Job, start_method
 from escalation.montecarlo.batch import run_batch
 from escalation.montecarlo.chunk import ChunkResult, RunFailed
+from escalation.montecarlo.plan import chunk_plan
 from escalation.montecarlo.progress import progress_bar
 from escalation.montecarlo.sampling import SamplingPlan
 from escalation.montecarlo.stats import wilson
@@ -347,7 +348,8 @@ def test_resume_on_another_backend_without_an_explicit_chunk_size(
     folder's manifest) must not depend on them."""
     first = batch(coin_flips, 4000, 3, backend="serial")
     out = tmp_path / "batch"
-    interrupted(monkeypatch, coin_flips, 4000, 3, {3750}, out=out)
+    last = chunk_plan(4000)[0][-1][0]
+    interrupted(monkeypatch, coin_flips, 4000, 3, {last}, out=out)
     assert len(list((out / "chunks").glob("runs-*.parquet"))) > 1
     resumed = batch(coin_flips, 4000, 3, backend="processes", workers=2, out=out, resume=True)
     assert resumed.runs.equals(first.runs)

@@ -60,6 +60,8 @@ def _trace(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from escalation.montecarlo.batch import run_batch
 
+    if args.show_plan:
+        return _show_plan(args)
     scenario = load(args)
     results = run_batch(scenario, args.runs, args.seed, keep_events=args.keep_events,
                         until_ci=args.until_ci, fail_fast=args.fail_fast, out=args.out,
@@ -76,6 +78,15 @@ def _run(args: argparse.Namespace) -> int:
         print(f"stopped: {reached} ±{args.until_ci}")
     if args.out:
         _write_outputs(results, args.out, scenario, args.keep_events)
+    return 0
+
+
+def _show_plan(args: argparse.Namespace) -> int:
+    """Prints how the batch would be cut into chunks, and runs nothing."""
+    from escalation.montecarlo.plan import chunk_plan, describe
+
+    chunks, name = chunk_plan(args.runs, args.chunk_size)
+    print(f"plan {name}: {describe(chunks)}")
     return 0
 
 
@@ -150,6 +161,9 @@ def register(commands: Any) -> None:
     run.add_argument("--fail-fast", action="store_true", help="stop at the first failing run")
     run.add_argument("--resume", action="store_true",
                      help="finish an interrupted batch in --out DIR (which must exist)")
+    run.add_argument("--show-plan", action="store_true",
+                     help="print how the runs are cut into chunks (the tasks workers take), "
+                     "and run nothing")
     add_settings(run)
     run.set_defaults(handler=_run)
     plot = command(commands, "plot", "write a batch folder's figures (PNG and SVG)",

@@ -10,7 +10,7 @@ which keeps it deterministic.
 
 from __future__ import annotations
 
-import math
+import json
 import os
 import warnings
 from collections.abc import Generator, Iterator, Sequence
@@ -37,6 +37,7 @@ from escalation.montecarlo.chunk import ChunkResult, run_columns
 from escalation.montecarlo.gather import BatchRequest, Gathering
 from escalation.montecarlo.limits import check_memory, runs_held, worker_count
 from escalation.montecarlo.moves import spell_out
+from escalation.montecarlo.plan import chunk_plan
 from escalation.montecarlo.progress import progress_bar
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.sampling import SamplingPlan
@@ -46,17 +47,6 @@ from escalation.scenario.compiled import Scenario
 
 __all__ = ["BatchRequest", "CollectionFailed", "Prepared", "prepare", "run_alike", "run_batch",
            "run_batches", "scenario_as_run", "worker_count"]
-
-
-def plan_chunks(runs: int, chunk_size: int, first_run: int = 0) -> list[Chunk]:
-    return [(first_run + start, min(chunk_size, runs - start))
-            for start in range(0, runs, chunk_size)]
-
-
-def default_chunk_size(runs: int) -> int:
-    """Thousands of runs per task (little overhead), yet 16 or more tasks to share out.
-    It must not depend on the worker count, so a batch can be resumed with other workers."""
-    return max(100, min(5000, math.ceil(runs / 16)))
 
 
 def run_batch(
@@ -141,12 +131,25 @@ def _prepared(requests: Sequence[BatchRequest]) -> list[Prepared]:
 
 def _gathering(request: BatchRequest, prepared: Prepared, chunk_size: int | None,
                workers: int) -> Gathering:
-    size = chunk_size or default_chunk_size(request.runs)
+    chunks, name = chunk_plan(request.runs, chunk_size or _resumed_size(request),
+                              request.first_run)
+    largest = max(count for _, count in chunks)
     check_memory(prepared.scenario, request.runs,
-                 runs_held(request.runs, request.until_ci, size, workers))
+                 runs_held(request.runs, request.until_ci, largest, workers))
     plan = _plan(request.sample, request.runs, request.design, request.first_run)
-    return Gathering(request, prepared, plan, plan_chunks(request.runs, size, request.first_run),
-                     size)
+    return Gathering(request, prepared, plan, chunks, name)
+
+
+def _resumed_size(request: BatchRequest) -> int | None:
+    """The chunk size of a batch folder written before the guided plan (its manifest names
+    a number), so that it resumes with the chunks it began with."""
+    if not request.resume or request.out is None:
+        return None
+    try:
+        found = json.loads((Path(request.out) / MANIFEST).read_text()).get("chunk_size")
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, int) and found > 0 else None
 
 
 def _job(gatherings: list[Gathering], fail_fast: bool) -> tuple[Job, Iterator[Chunk]]:
