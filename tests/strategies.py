@@ -272,6 +272,8 @@ def policies(draw: st.DrawFn, names: Names, me: str, index: int) -> Data:
     elif draw(st.integers(0, 2)) == 2:  # mostly the policy's own default trigger
         data["when"] = draw(conditions(names, me))
     _maybe(draw, data, "probability", probabilities())
+    if draw(st.integers(0, 3)) == 0:  # now and then a policy on a clock of its own
+        data["deliberation_hours"] = draw(delays(0, 48))
     if kind == "proportional_retaliation":
         _maybe(draw, data, "k", numbers(0, 3))
         _maybe(draw, data, "unit_harm", numbers(0.1, 5))
@@ -365,6 +367,7 @@ def assets(draw: st.DrawFn, owner: str, actor_ids: tuple[str, ...]) -> Data:
     _maybe(draw, data, "injury_rate", counts(10))
     _maybe(draw, data, "damage_per_hit", numbers(0, 1))
     _maybe(draw, data, "warned_factor", probabilities())
+    _maybe(draw, data, "economic_value", counts(5000))
     return data
 
 
@@ -384,6 +387,7 @@ def custom_kinds(draw: st.DrawFn) -> Data:
     _maybe(draw, kind, "duration_hours", delays(0, 6))
     _maybe(draw, kind, "failure_probability", probabilities())
     _maybe(draw, kind, "potency", numbers(0, 2))
+    _maybe(draw, kind, "economic_loss", delays(0, 500))
     return {"drone_strike": kind}
 
 
@@ -456,6 +460,7 @@ def scenarios(draw: st.DrawFn) -> Data:
     }
     if kinds:
         data["action_kinds"] = kinds
+    _maybe(draw, data, "after_terminal", st.sampled_from(("stop", "continue")))
     if draw(st.booleans()):
         data["tension"] = {"per_goldstein": draw(numbers(0, 0.5)),
                            "half_life_days": draw(numbers(0.5, 14)),

@@ -147,7 +147,7 @@ def _arrival(world: World, batch: list[Delivery]) -> Callable[[object], None]:
                     if not lane.deciding:  # an idle deliberation starts
                         lane.deciding = True
                         world.busy += 1
-                        world._after(draw(lane.d.delay, streams[observer.decide]),
+                        world._after(draw(lane.delay, streams[observer.decide]),
                                      _decision(world, observer, lane))
             firsts += first
         world._work(-firsts)  # never to zero here: whoever was told is deliberating
@@ -158,7 +158,7 @@ def _decision(world: World, state: ActorState, lane: Lane) -> Callable[[object],
     def deliberated(_: object) -> None:
         batch, lane.inbox = lane.inbox, []
         lane.deciding = False
-        decide(world, state, batch, lane.d.policies)
+        decide(world, state, batch, lane.policies)
     return deliberated
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from escalation.engine.records import Perceived
+from escalation.policies.base import Policy
 from escalation.scenario.compiled import ActorDef, LaneDef
 
 
@@ -14,10 +15,11 @@ class Lane:
     """One deliberation of an actor (``LaneDef``): news not yet decided on, and whether a
     deliberation is under way (news then joins its inbox)."""
 
-    __slots__ = ("d", "deciding", "inbox")
+    __slots__ = ("deciding", "delay", "inbox", "policies")
 
-    def __init__(self, d: LaneDef) -> None:
-        self.d = d
+    def __init__(self, d: LaneDef, policies: tuple[Policy, ...]) -> None:
+        self.delay = d.delay
+        self.policies = tuple(policies[i] for i in d.policies)
         self.inbox: list[Perceived] = []
         self.deciding = False
 
@@ -46,8 +48,9 @@ class ActorState:
     perceive: str = ""
 
     def __post_init__(self) -> None:
-        self.lanes = [Lane(lane) for lane in self.d.lanes or (LaneDef(self.d.deliberation,
-                                                                      self.d.policies),)]
+        d = self.d
+        lanes = d.lanes or (LaneDef(d.deliberation, tuple(range(len(d.policies)))),)
+        self.lanes = [Lane(lane, d.policies) for lane in lanes]
         actor = self.d.id
         self.decide, self.effects, self.perceive = \
             f"decide:{actor}", f"effects:{actor}", f"perceive:{actor}"

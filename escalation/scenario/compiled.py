@@ -156,7 +156,7 @@ class LaneDef:
     (a standing order answered in minutes, a statement within hours)."""
 
     delay: Variate
-    policies: tuple[Policy, ...]
+    policies: tuple[int, ...]  # indices into the actor's policies, in list order
 
 
 @dataclass(frozen=True, slots=True)

@@ -265,22 +265,21 @@ class Compiler:
             ),
             tuple((s.after_hours, s.share) for s in actor.disclosure.deaths),
             tuple((s.after_hours, s.share) for s in actor.disclosure.injuries),
-            policies := self._policies(aid, actor),
+            self._policies(aid, actor),
             tuple(self._initiative(aid, index, i) for index, i in enumerate(actor.initiatives)),
-            self._lanes(aid, actor, policies),
+            self._lanes(aid, actor),
         )
 
-    def _lanes(self, aid: str, actor: Actor, policies: tuple[Policy, ...]) -> tuple[LaneDef, ...]:
+    def _lanes(self, aid: str, actor: Actor) -> tuple[LaneDef, ...]:
         """The actor's deliberation for every policy without a time of its own, then one lane
-        per policy with its own ``deliberation_hours``."""
+        per policy with its own ``deliberation_hours`` (policies named by their place)."""
         own = []
-        for index, (spec, policy) in enumerate(zip(actor.policies, policies, strict=True)):
+        for index, spec in enumerate(actor.policies):
             if spec.deliberation_hours is not None:
                 path: Path = ("actors", aid, "policies", index, "deliberation_hours")
                 self._nonnegative_variate(spec.deliberation_hours, path)
-                own.append(LaneDef(_variate(spec.deliberation_hours), (policy,)))
-        shared = tuple(p for spec, p in zip(actor.policies, policies, strict=True)
-                       if spec.deliberation_hours is None)
+                own.append(LaneDef(_variate(spec.deliberation_hours), (index,)))
+        shared = tuple(i for i, spec in enumerate(actor.policies) if spec.deliberation_hours is None)
         return (LaneDef(_variate(actor.deliberation_hours), shared), *own)
 
     def _initiative(self, aid: str, index: int, initiative: Initiative) -> InitiativeDef:
