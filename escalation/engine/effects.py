@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from typing import NamedTuple
 
 from escalation.scenario.distributions import binomial, poisson
@@ -36,12 +37,17 @@ class Exposure(NamedTuple):
     economic_value: float = 0.0  # US$ million
 
 
-def strike(rng: random.Random, salvo: int, failure: float, target: Exposure, warned: bool) -> Damage:
-    """Each unit may fail, then be intercepted; each hit kills and injures at the target's
-    rates, deaths cut to the warned share when the target was warned in time (sheltered
-    people are hurt rather than killed), never more people than are there."""
+def strike(rng: random.Random, salvo: int, failure: float, target: Exposure, warned: bool,
+           defend: Callable[[int], int] | None = None) -> Damage:
+    """Each unit may fail, then be intercepted (by the target's air defence, then by allies
+    helping defend it: ``defend`` gives how many of the units still arriving they stop); each
+    hit kills and injures at the target's rates, deaths cut to the warned share when the
+    target was warned in time (sheltered people are hurt rather than killed), never more
+    people than are there."""
     failed = binomial(rng, salvo, failure)
     intercepted = binomial(rng, salvo - failed, target.air_defence)
+    if defend is not None:
+        intercepted += defend(salvo - failed - intercepted)
     hits = salvo - failed - intercepted
     exposure = target.warned_factor if warned else 1.0
     people = int(target.personnel)

@@ -23,6 +23,7 @@ from simpy.events import NORMAL, URGENT
 
 from escalation.engine import effects
 from escalation.engine.context import SettlingContext
+from escalation.engine.defence import Engagement, defenders
 from escalation.engine.delivery import report
 from escalation.engine.formulas import decided
 from escalation.engine.guard import Recent, bad_delay, beyond, people, runaway
@@ -30,7 +31,7 @@ from escalation.engine.namespace_view import StandingView
 from escalation.engine.records import PAST, Event, Perceived
 from escalation.engine.state import ActorState, Ladder, Tension
 from escalation.engine.tally import Tally
-from escalation.engine.targets import resolve_target
+from escalation.engine.targets import resolve_role, resolve_target
 from escalation.model.bounds import MAX_PEOPLE, MAX_UNITS
 from escalation.model.streams import Streams
 from escalation.model.vocabulary import HOLDS, KINETIC, UNKNOWN_AUTHOR, Effect, StandardKind
@@ -148,6 +149,7 @@ class World:
             for d in scenario.actors
         }
         self.sponsors = {d.id: d.sponsor for d in scenario.actors if d.sponsor}
+        self.defenders = defenders(self.actors)  # allies helping defend each actor's assets
         ladder = scenario.ladder
         self.ladder = Ladder(ladder.mutual_homeland, ladder.war_deaths, len(ladder.rungs) - 1)
         self.tension = Tension(values[scenario.tension.half_life_days] * 24.0)
@@ -347,7 +349,10 @@ class World:
         def land(_: object = None) -> None:
             notice = None if warned_at is None else self.env.now - warned_at[0]  # hours
             warned = notice is not None and notice >= 0
-            damage = self._damage(kind.effect, rng, salvo, kind, asset, notice if warned else None)
+            helpers = self.defenders.get(owner) if salvo else None
+            engagement = Engagement(self, asset, helpers) if helpers and asset else None
+            damage = self._damage(kind.effect, rng, salvo, kind, asset, notice if warned else None,
+                                  engagement)
             event = Event(
                 id=self._take_id(), time=self.env.now,
                 started=started, actor=me, kind=kind.id, effect=kind.effect, target=owner,
@@ -369,6 +374,8 @@ class World:
                 self.disguises[event.id] = order.attribution
             self._settle(state, act, kept=True)
             self._happened(event, kind.rung)
+            if engagement is not None:
+                engagement.record(event)
             self._work(-1)
 
         delay = lead + draw(kind.duration, rng)
@@ -384,7 +391,7 @@ class World:
 
     def _damage(
         self, effect: str, rng: Any, salvo: int, kind: KindDef, asset: AssetDef | None,
-        lead: float | None,
+        lead: float | None, engagement: Engagement | None = None,
     ) -> effects.Damage:
         """What an act does to ``asset``; ``lead``: hours its owner was warned ahead, if at all."""
         if asset is None or effect not in KINETIC:
@@ -404,7 +411,7 @@ class World:
         )
         if effect == Effect.KILLING:
             return effects.killing(rng, v[kind.success], exposure)
-        return effects.strike(rng, salvo, v[kind.failure], exposure, lead is not None)
+        return effects.strike(rng, salvo, v[kind.failure], exposure, lead is not None, engagement)
 
     def _warn(
         self, state: ActorState, warned: tuple[str, ...], asset: AssetDef | None,
@@ -414,7 +421,7 @@ class World:
         later through a host that relays the warning, or never."""
         heard: list[float] = []
         kind = self.scenario.kinds[StandardKind.WARNING]
-        for actor in warned:
+        for actor in self._addressees(state, warned, asset, cause):
             warning = Event(
                 id=self._take_id(), time=self.env.now,
                 started=self.env.now, actor=state.d.id, kind=kind.id, effect=kind.effect,
@@ -433,6 +440,20 @@ class World:
                 heard.append(self.env.now + delay)
                 self._after(delay, self._relay(actor, asset.owner, warning))
         return sorted(heard) or None
+
+    def _addressees(self, state: ActorState, warned: tuple[str, ...], asset: AssetDef | None,
+                    cause: Event | None) -> list[str]:
+        """The actors a ``warn:`` list names, its roles resolved now: the target's owner or
+        host, the offender or its sponsor; each once, never the warner itself."""
+        me, named = state.d.id, []
+        for entry in warned:
+            if entry == "owner" or entry == "host":
+                actor = "" if asset is None else asset.owner if entry == "owner" else asset.host
+            else:
+                actor = resolve_role(entry, me, cause, self.sponsors)
+            if actor and actor != me and actor not in named:
+                named.append(actor)
+        return named
 
     def _relay(self, host: str, owner: str, warning: Event) -> Callback:
         def relay(_: object) -> None:

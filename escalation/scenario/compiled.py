@@ -147,6 +147,18 @@ class ActorDef:
     policies: tuple[Policy, ...]
     initiatives: tuple[InitiativeDef, ...]
     lanes: tuple[LaneDef, ...] = ()  # none: one lane, the actor's deliberation, every policy
+    defends: tuple[DefenceDef, ...] = ()  # help it gives in defending others' assets
+
+
+@dataclass(frozen=True, slots=True)
+class DefenceDef:
+    """An actor's help in defending others' assets (``schema.Defence``)."""
+
+    protects: frozenset[str]
+    intercept: int  # slot: chance each engaged unit is stopped
+    weapon: str | None  # inventory item spent per unit engaged
+    when: Expression | None  # None: always
+    kind: KindDef  # the act that records its interceptions
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from escalation.scenario.compiled import (
     ActorDef,
     AssetDef,
     AttributionDef,
+    DefenceDef,
     InitialDef,
     InitialStateDef,
     InitiativeDef,
@@ -47,9 +48,10 @@ from escalation.scenario.lint import lint
 from escalation.scenario.observed import compile_observed
 from escalation.scenario.params import Parameters, ParameterTable
 from escalation.scenario.references import References
-from escalation.scenario.schema import ActionKind, Actor, Asset, Initiative, ScenarioSpec
+from escalation.scenario.schema import ActionKind, Actor, Asset, Defence, Initiative, ScenarioSpec
 from escalation.scenario.schema_orders import (
     TARGET_ROLES,
+    WARN_ROLES,
     Attribution,
     Formula,
     Order,
@@ -128,7 +130,8 @@ class Compiler:
         for index, origin in enumerate(spec.origin):
             self.refs.check_asset(self, origin, (*path, "origin", index))
         for index, warned in enumerate(spec.warn):
-            self.refs.check_actor(self, warned, (*path, "warn", index))
+            if warned not in WARN_ROLES:
+                self.refs.check_actor(self, warned, (*path, "warn", index))
         in_policy = len(path) > 2 and path[0] == "actors" and path[2] == "policies"
         names = self.policy_names if in_policy else self.initiative_names  # where it is decided
         if isinstance(spec.salvo, Formula):
@@ -268,6 +271,24 @@ class Compiler:
             self._policies(aid, actor),
             tuple(self._initiative(aid, index, i) for index, i in enumerate(actor.initiatives)),
             self._lanes(aid, actor),
+            tuple(self._defence(aid, index, d) for index, d in enumerate(actor.defends)),
+        )
+
+    def _defence(self, aid: str, index: int, spec: Defence) -> DefenceDef:
+        path: Path = ("actors", aid, "defends", index)
+        for i, actor in enumerate(spec.protects):
+            self.refs.check_actor(self, actor, (*path, "protects", i))
+        kind = self.kinds.get(spec.action)
+        if kind is None:
+            self.problem((*path, "action"), f"unknown action kind '{spec.action}'"
+                         f"{did_you_mean(spec.action, self.kinds)}")
+            kind = self.kinds["intercept"]
+        return DefenceDef(
+            frozenset(spec.protects), self.param((*path, "intercept"), spec.intercept, 0.0, 1.0),
+            spec.weapon,
+            None if spec.when.strip() == "true" else
+            self.condition(spec.when, (*path, "when"), self.initiative_names),
+            kind,
         )
 
     def _lanes(self, aid: str, actor: Actor) -> tuple[LaneDef, ...]:

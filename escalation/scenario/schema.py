@@ -89,6 +89,26 @@ class Initiative(Model):
     max_occurrences: int = Field(1000, ge=0, le=100000)
 
 
+class Defence(Model):
+    """Help an actor gives in defending others' assets: its own interceptors, its own decision
+    whether to join, and its own risk (each interception is an act the attacker perceives)."""
+
+    protects: tuple[str, ...] = Field(
+        min_length=1, description="Actors whose assets it helps defend against strikes.")
+    intercept: Probability = Field(
+        0.5, description="Chance it stops each unit it engages (after the asset's own air "
+        "defence).")
+    weapon: str | None = Field(
+        None, description="Inventory item spent per unit engaged (its interceptors); none: "
+        "unlimited.")
+    when: Condition = Field(
+        "true", description="Joins only while this holds, checked at each strike: the names of "
+        "an initiative's when (own.*, tension, alert, actors.X.*, the run's counts).")
+    action: str = Field(
+        "intercept", description="Action kind recording its interceptions, aimed at the "
+        "attacker.")
+
+
 class Actor(Model):
     """A state or non-state party with its capabilities, temperament and policies."""
 
@@ -123,6 +143,9 @@ class Actor(Model):
     disclosure: Disclosure = Field(default_factory=Disclosure)
     policies: list[PolicySpec] = Field(default_factory=list)
     initiatives: list[Initiative] = Field(default_factory=list)
+    defends: list[Defence] = Field(
+        default_factory=list, description="Help it gives in defending others' assets "
+        "(allied air and missile defence).")
 
 
 class Asset(Model):

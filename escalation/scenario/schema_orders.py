@@ -78,6 +78,7 @@ Condition = Annotated[
 ]
 
 TARGET_ROLES = ("offender", "sponsor", "origin_host", "self")
+WARN_ROLES = ("owner", "host", "offender", "sponsor")  # whom a warning may name by role
 
 
 class TargetSelector(Model):
@@ -148,7 +149,8 @@ class Order(Model):
         (), description="Candidate launch assets, one chosen at random; empty: own soil."
     )
     warn: tuple[str, ...] = Field(
-        (), description="Actors warned before launch (e.g. the host of the target)."
+        (), description="Actors warned before launch: ids, or roles resolved when the act "
+        "starts: owner (of the target), host (of the target), offender, sponsor."
     )
     warning_lead_hours: HoursOrFormula = Field(
         WARNING_LEAD_HOURS, description="Hours between the warning and the launch; a formula "
