@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from escalation.library import library_folder
+from escalation.library import history_folder
 from escalation.scenario.compiled import Scenario
 from escalation.scenario.loader import load_scenario
 
-HISTORY = "history"
 HOW_TO_OBSERVE = (
     "add an observed: block with what really happened, each fact with its source, e.g.\n"
     "  observed:\n"
@@ -47,11 +46,6 @@ class Episode:
 # What happened is the whole crisis: a run that reaches a terminal class (war) goes on to the
 # crisis's end, its class kept, so its deaths, acts and length can be set beside the real ones.
 WHOLE_CRISIS = ("after_terminal=continue",)
-
-
-def history_folder() -> Path:
-    """The shipped library of real episodes: the reference set of a single file's baseline."""
-    return library_folder() / HISTORY
 
 
 Targets = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
