@@ -79,6 +79,7 @@ class Compiler:
         self.policy_names = policy_names(spec.actors, items)
         self.initiative_names = initiative_names(spec.actors, items)
         self.kinds = {kid: self._kind(kid, kind) for kid, kind in self.kind_specs.items()}
+        self.used_kinds = {"warning", "accident"}  # kinds some act can take (the engine's own)
 
     # -- services used by policies -------------------------------------------------------
     def problem(self, path: Path, message: str) -> None:
@@ -126,6 +127,7 @@ class Compiler:
             self.problem((*path, "action"), f"unknown action kind '{spec.action}'{hint}; "
                          "use a standard kind or define it under action_kinds")
             kind = self.kinds["statement"]
+        self.used_kinds.add(kind.id)
         asset, actor, selector = self._target(spec.target, kind, (*path, "target"))
         for index, origin in enumerate(spec.origin):
             self.refs.check_asset(self, origin, (*path, "origin", index))
@@ -187,6 +189,8 @@ class Compiler:
             spec.observed, tuple(o.id for o in outcomes), tuple(spec.actors), self)
         if self.problems:
             raise ScenarioError(self.problems)
+        self.table.settle(tuple(f"action_kinds.{kid}." for kid in self.kinds
+                                if kid not in self.used_kinds))
         weights = (spec.harm.death, spec.harm.injury, spec.harm.value, spec.harm.economic)
         return Scenario(
             spec, self.source, Parameters(tuple(self.table.parameters)), actors, assets,
@@ -283,6 +287,7 @@ class Compiler:
             self.problem((*path, "action"), f"unknown action kind '{spec.action}'"
                          f"{did_you_mean(spec.action, self.kinds)}")
             kind = self.kinds["intercept"]
+        self.used_kinds.add(kind.id)
         return DefenceDef(
             frozenset(spec.protects), self.param((*path, "intercept"), spec.intercept, 0.0, 1.0),
             spec.weapon,

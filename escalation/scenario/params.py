@@ -41,6 +41,15 @@ class ParameterTable:
             self.parameters.append(Parameter(name, slot, float(value), None, integer))
         return slot
 
+    def settle(self, unused: tuple[str, ...]) -> None:
+        """Fix at its median every uncertain parameter whose name starts with one of
+        ``unused`` (those of action kinds no act of the scenario can take): drawing them would
+        add columns, sensitivity indices and sampling dimensions that nothing reads."""
+        for index, p in enumerate(self.parameters):
+            if p.distribution is not None and p.name.startswith(unused):
+                median = float(p.distribution.ppf(np.array([0.5]))[0])
+                self.parameters[index] = Parameter(p.name, p.slot, median, None, p.integer)
+
 
 @dataclass(frozen=True)
 class Parameters:
