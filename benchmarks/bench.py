@@ -69,7 +69,9 @@ def maxrss_bytes(who: int) -> int:
     return int(value if sys.platform == "darwin" else value * 1024)
 
 
-def _cpu(who: int) -> float:
+def cpu_of(who: int) -> float:
+    """CPU seconds (user + system) of this process (RUSAGE_SELF) or of its waited-for
+    descendants (RUSAGE_CHILDREN)."""
     usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
 
@@ -197,14 +199,14 @@ def measure(name: str, runs: int, sample: int, traced_runs: int) -> dict[str, An
     startup_s = time.perf_counter() - wall
 
     load_average = os.getloadavg()[0]
-    workers_cpu = _cpu(resource.RUSAGE_CHILDREN) + time.process_time()  # this process works too
+    workers_cpu = cpu_of(resource.RUSAGE_CHILDREN) + time.process_time()  # this process works too
     helpers_as_without_sampler()
     with RssSampler() as sampler:
         wall = time.perf_counter()
         parallel = run_batch(scenario, runs, SEED, workers=WORKERS, backend="processes",
                              progress=False)
         parallel_s = time.perf_counter() - wall
-    workers_cpu = _cpu(resource.RUSAGE_CHILDREN) + time.process_time() - workers_cpu  # helpers count
+    workers_cpu = cpu_of(resource.RUSAGE_CHILDREN) + time.process_time() - workers_cpu  # helpers count
     # once they have exited
     complete(parallel, runs, f"{name}, {WORKERS} workers")
     identical = serial.runs.equals(parallel.runs)
