@@ -291,18 +291,23 @@ def child_round(tree: Path, runs: int, seed_runs: int, first: str) -> dict[str, 
     return figures
 
 
-def events_per_run(tree: Path | None, sample: int) -> tuple[float, float]:
-    """Model events per run of the engine (``tree``'s, in a child when given) and the lean model."""
+def events_per_run(tree: Path | None, sample: int) -> dict[str, float]:
+    """Model events per run of the lean model and of the engine (``tree``'s, in a child when
+    given) on minimal.yaml and on the seed scenario."""
     lean = statistics.fmean(r[2] for r in lean_runs(0, sample))
     if tree is None:
         import escalation
 
-        scenario = escalation.load_scenario(source_root() / "benchmarks" / "minimal.yaml")
-        return engine_events_per_run(scenario, sample), lean
+        root = source_root()
+        return {"lean": lean, **{name: engine_events_per_run(escalation.load_scenario(root / path),
+                                                             sample)
+                                 for name, path in (("minimal", "benchmarks/minimal.yaml"),
+                                                    ("seed", "scenarios/us_iran_2020.yaml"))}}
     done = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--events", str(sample), "--tree",
          str(tree)], capture_output=True, text=True, check=True, cwd=tree)
-    return float(done.stdout), lean
+    figures: dict[str, float] = json.loads(done.stdout)
+    return figures
 
 
 def spread(values: list[float], digits: int = 0) -> str:
@@ -311,8 +316,8 @@ def spread(values: list[float], digits: int = 0) -> str:
             f"({min(values):,.{digits}f}-{max(values):,.{digits}f})")
 
 
-def report(label: str, rounds: list[dict[str, float]], events: tuple[float, float]) -> None:
-    engine_events, lean_events = events
+def report(label: str, rounds: list[dict[str, float]], events: dict[str, float]) -> None:
+    engine_events, lean_events = events["minimal"], events["lean"]
     lean, chunk, world = ([r[k] for r in rounds] for k in ("lean", "chunk", "world"))
     rows = [
         ("lean model, runs/s", spread([1e6 / x for x in lean])),
@@ -327,6 +332,9 @@ def report(label: str, rounds: list[dict[str, float]], events: tuple[float, floa
         ("ratio engine/lean, run_world",
          spread([lo / w for lo, w in zip(lean, world, strict=True)], 3)),
         ("seed scenario run_chunk, ms per run", spread([r["seed"] / 1e3 for r in rounds], 3)),
+        ("seed scenario, model events per run", f"{events['seed']:.2f}"),
+        ("seed scenario, µs per model event",
+         spread([r["seed"] / events["seed"] for r in rounds], 1)),
     ]
     width = max(len(name) for name, _ in rows)
     print(f"{label}: CPU time, median (range) of {len(rounds)} rounds")
@@ -390,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(one_round(args.runs, args.seed_runs, args.first)))
         return 0
     if args.events:
-        print(events_per_run(None, args.events)[0])
+        print(json.dumps(events_per_run(None, args.events)))
         return 0
     if args.check:
         for name, value in check(args.check, args.seed).items():
