@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from escalation.model.vocabulary import Effect
+from escalation.scenario.effect_defaults import LETHALITY
 from escalation.scenario.schema_observed import Observed
 from escalation.scenario.schema_orders import (
     Condition,
@@ -158,7 +159,8 @@ class Asset(Model):
     personnel: Num = Field(0.0, description="People exposed; caps casualties.")
     value: Num = Field(1.0, description="Harm its loss represents to its owner.")
     air_defence: Probability = Field(0.0, description="Chance each arriving unit is intercepted.")
-    lethality: Num = Field(0.5, description="Expected deaths per hit, unwarned.")
+    lethality: Num = Field(
+        LETHALITY, description="Expected deaths per hit, unwarned; drawn once per run.")
     injury_rate: Num = Field(1.0, description="Expected injuries per hit, unwarned.")
     damage_per_hit: Num = Field(0.1, description="Share of its value lost per hit.")
     economic_value: Num = Field(

@@ -1,0 +1,15 @@
+"""The default of an asset's lethality: a distribution, not one value.
+
+Deaths per hit depend on the weapon, the target and whether people were under cover, and a
+scenario written on defaults knows none of these: one value (0.5, the old default) gave every
+run of such a scenario the same expected toll per hit. The spread spans the recorded range
+from sheltered populations to a dense, unwarned city (docs/assumptions.md, "Effects of strikes
+and killings"); a scenario replaces it with what its own sources say.
+"""
+
+from __future__ import annotations
+
+from escalation.scenario.distributions import LogNormal
+
+LETHALITY = LogNormal(dist="lognormal", median=0.5, sigma=1.2)
+"""Expected deaths per hit, unwarned: 0.5 in the middle, 0.07 to 3.6 for 90 % of runs."""
