@@ -121,3 +121,19 @@ def test_a_warning_to_the_host_by_role_is_relayed() -> None:
 def test_roles_naming_the_same_actor_warn_it_once() -> None:
     record = _warned(["owner", "b", "offender"])  # no offender for an opening: nobody
     assert [e.target for e in record.events if e.kind == "warning"] == ["b"]
+
+
+def test_a_warned_owner_raises_its_defences() -> None:
+    """Told in time, the owner's air defence is its warned_air_defence; not told, its usual."""
+    def intercepted(warn: list[str]) -> int:
+        scenario = crisis(
+            {"a": prompt(), "b": prompt()},
+            assets={"outpost": {"owner": "b", "personnel": 100, "air_defence": 0,
+                                "warned_air_defence": 1.0}},
+            action_kinds={"barrage": {"effect": "strike", "goldstein": -10, "rung": 5,
+                                      "duration_hours": 0, "failure_probability": 0}},
+            initial_events=[opening("a", "barrage", "outpost", salvo=5, warn=warn,
+                                    warning_lead_hours=2)])
+        return next(e.intercepted for e in _record(scenario).events if e.kind == "barrage")
+    assert intercepted(["owner"]) == 5
+    assert intercepted([]) == 0

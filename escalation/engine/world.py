@@ -404,7 +404,9 @@ class World:
         if lead is not None and asset.shelter_hours >= 0:  # fewer under cover, the later told
             left = effects.warned_share(left, v[asset.shelter_hours], lead)
         exposure = effects.Exposure(
-            v[asset.personnel], v[asset.value], v[asset.air_defence],
+            v[asset.personnel], v[asset.value],
+            v[asset.air_defence] if lead is None or asset.warned_air_defence < 0 else
+            v[asset.warned_air_defence],  # defences raised on notice
             v[asset.lethality] * potency, v[asset.injury_rate] * potency,
             v[asset.damage_per_hit], left,
             v[asset.economic_value] if asset.economic_value >= 0 else 0.0,

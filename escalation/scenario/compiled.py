@@ -64,6 +64,7 @@ class AssetDef:
     warned_factor: int
     economic_value: int = -1  # slot; -1: none at risk
     shelter_hours: int = -1  # slot; -1: all take cover at once
+    warned_air_defence: int = -1  # slot; -1: air_defence, warned or not
 
     @property
     def homeland(self) -> bool:

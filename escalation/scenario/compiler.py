@@ -235,6 +235,7 @@ class Compiler:
             number("personnel"), number("value"), number("air_defence", 1.0),
             number("lethality"), number("injury_rate"), number("damage_per_hit"),
             number("warned_factor", 1.0), number("economic_value"), number("shelter_hours"),
+            -1 if asset.warned_air_defence is None else number("warned_air_defence", 1.0),
         )
 
     def _actor(self, aid: str, actor: Actor) -> ActorDef:

@@ -167,6 +167,10 @@ class Asset(Model):
         0.0, description="Economic value at risk, in US$ million (an oil facility, a port): "
         "the same share is lost per hit as of its value."
     )
+    warned_air_defence: Probability | None = Field(
+        None, description="Chance each arriving unit is intercepted when its owner was warned "
+        "in time: defences raised on notice; none: air_defence, warned or not."
+    )
     warned_factor: Probability = Field(
         0.1, description="Share of deaths left when warned with ample notice (those who "
         "cannot take cover): shelters turn deaths into injuries, so injuries are not reduced."
