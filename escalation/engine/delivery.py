@@ -8,6 +8,13 @@ meanwhile joins that deliberation. Reports of its own acts are followed up apart
 after its follow-up time (the declaration planned with an act), even while a deliberation on
 others' acts is under way. Deliberating, it asks its policies in order.
 
+News none of a lane's policies could act on (engine/avoidance.py) is not deliberated on: a
+deliberation it would start is only timed, not held (no event, no context, no policy asked, and
+it does not keep the crisis open), but its delay is drawn and its place in the queue taken as
+before, so that news that could matter arriving meanwhile is decided when it would have been,
+with the same draws. Runs are the same act for act, except that one may end earlier: when all
+that kept it open was a deliberation that could decide nothing.
+
 This is the innermost loop of a run (in a typical run, most of the work is here), so the
 functions are written flat, with few calls.
 """
@@ -19,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from escalation.engine.avoidance import could_act, static_key
 from escalation.engine.context import DecisionContext
 from escalation.engine.formulas import decided
 from escalation.engine.perception import disclosure_steps, distortion, perceived_counts
@@ -94,7 +102,8 @@ def report(world: World, event: Event) -> None:
                                                event.actor, True, seen_economic), False, _UNHARMED))
     world.busy += len(actors)
     for at, batch in due.items():
-        world._after(at, _arrival(world, batch))
+        place = world._reserve(at)
+        world._at(place, _arrival(world, batch, place))
     if misled and disguise is not None and disguise.verify is not None:
         _verify_later(world, event, disguise.verify, misled)
 
@@ -117,11 +126,16 @@ def _verify_later(world: World, event: Event, verify: Variate, misled: list[Deli
     of who did it: policies answer it as they would the act, against the real author. It
     does not keep the crisis open: a truth that comes out after the crisis has ended (quiet)
     is too late to matter in this run."""
-    world._after(draw(verify, world.streams[world.actors[event.actor].effects]),
-                 _arrival(world, misled))
+    place = world._reserve(draw(verify, world.streams[world.actors[event.actor].effects]))
+    world._at(place, _arrival(world, misled, place))
 
 
-def _arrival(world: World, batch: list[Delivery]) -> Callable[[object], None]:
+def _arrival(world: World, batch: list[Delivery], place: tuple[float, int]
+             ) -> Callable[[object], None]:
+    """Deliver ``batch`` at ``place`` (its time and place in the queue): each report joins the
+    deliberation of each lane of its observer (the follow-up of its own acts, for a report of
+    one) that is under way, or starts one; unless no policy of the lane could act on it
+    (engine/avoidance.py), when it is only timed (``Lane.until``), never held."""
     def arrive(_: object) -> None:
         now, firsts = world.env.now, 0
         keep, streams = world.keep_events, world.streams
@@ -133,24 +147,34 @@ def _arrival(world: World, batch: list[Delivery]) -> Callable[[object], None]:
                 observer.economic_suffered += own[2]
             if keep:
                 world.perceptions.append(perceived)
-            d = observer.d
-            if perceived.event.actor == d.id:  # its own act: followed up apart
-                observer.own_inbox.append(perceived)
-                if not observer.following_up:
-                    observer.following_up = True
-                    world.busy += 1
-                    world._after(draw(d.follow_up, streams[observer.decide]),
-                                 _follow_up(world, observer))
-            else:
-                for lane in observer.lanes:
+            key = None
+            for lane in observer.follow if perceived.event.actor == observer.d.id \
+                    else observer.lanes:
+                verdicts, could = lane.verdicts, True
+                if verdicts is not None:  # work avoidance: could its policies act on it?
+                    if key is None:
+                        key = static_key(perceived)
+                    known = verdicts.get(key)
+                    if known is None:
+                        known = verdicts[key] = could_act(world, observer, lane.policies,
+                                                          perceived)
+                    could = known
+                if lane.deciding:  # news joins the deliberation under way
+                    if could:
+                        lane.inbox.append(perceived)
+                    continue
+                timed = now < lane.until or (now == lane.until and place[1] < lane.seq)
+                if could:  # a deliberation starts, or the one only timed is now held
                     lane.inbox.append(perceived)
-                    if not lane.deciding:  # an idle deliberation starts
-                        lane.deciding = True
-                        world.busy += 1
-                        world._after(draw(lane.delay, streams[observer.decide]),
-                                     _decision(world, observer, lane))
+                    lane.deciding = True
+                    world.busy += 1
+                    world._at((lane.until, lane.seq) if timed else world._reserve(
+                        draw(lane.delay, streams[observer.decide])), _decision(world, observer, lane))
+                elif not timed:  # one that can decide nothing: timed, not held
+                    lane.until, lane.seq = world._reserve(draw(lane.delay,
+                                                               streams[observer.decide]))
             firsts += first
-        world._work(-firsts)  # never to zero here: whoever was told is deliberating
+        world._work(-firsts)
     return arrive
 
 
@@ -158,16 +182,9 @@ def _decision(world: World, state: ActorState, lane: Lane) -> Callable[[object],
     def deliberated(_: object) -> None:
         batch, lane.inbox = lane.inbox, []
         lane.deciding = False
+        world.deliberations += 1
         decide(world, state, batch, lane.policies)
     return deliberated
-
-
-def _follow_up(world: World, state: ActorState) -> Callable[[object], None]:
-    def followed_up(_: object) -> None:
-        batch, state.own_inbox = state.own_inbox, []
-        state.following_up = False
-        decide(world, state, batch, state.d.policies)
-    return followed_up
 
 
 def decide(world: World, state: ActorState, batch: list[Perceived],

@@ -18,6 +18,12 @@ def sample_uniforms(scenario: Scenario, seeds: np.ndarray) -> np.ndarray:
     return named_uniforms(seeds, scenario.parameters.keys)
 
 
+def run_values(scenario: Scenario, own_seed: int) -> np.ndarray:
+    """The parameter vector of the run with seed ``own_seed`` (its own draws)."""
+    uniforms = sample_uniforms(scenario, np.array([own_seed], dtype=np.uint64))
+    return scenario.parameters.values_from_uniforms(uniforms)[0]
+
+
 def run_world(scenario: Scenario, own_seed: int, values: list[float], keep_events: bool) -> World:
     """Play one run, from its own seed and parameter vector, and return the finished world:
     ``simulate`` makes a ``RunRecord`` of it, batches read their columns straight off it."""
@@ -39,8 +45,7 @@ def simulate(
     """
     own_seed = run_seed(seed, run)
     if values is None:
-        uniforms = sample_uniforms(scenario, np.array([own_seed], dtype=np.uint64))
-        values = scenario.parameters.values_from_uniforms(uniforms)[0]
+        values = run_values(scenario, own_seed)
     world = World(scenario, values.tolist(), Streams(own_seed), keep_events)
     error = ""
     try:

@@ -8,20 +8,28 @@ from typing import Any
 
 from escalation.engine.records import Perceived
 from escalation.policies.base import Policy
-from escalation.scenario.compiled import ActorDef, LaneDef
+from escalation.scenario.compiled import ActorDef, Variate
 
 
 class Lane:
     """One deliberation of an actor (``LaneDef``): news not yet decided on, and whether a
-    deliberation is under way (news then joins its inbox)."""
+    deliberation is under way (news then joins its inbox).
 
-    __slots__ = ("deciding", "delay", "inbox", "policies")
+    ``verdicts`` (engine/avoidance.py): whether this lane's policies could act on a report,
+    by the report's static facts, shared by the scenario's runs; None: every report counts.
+    A deliberation on news that could change nothing is not held, only timed: ``until`` and
+    ``seq``, the moment it would end and its place in the queue, so that news that could
+    matter arriving meanwhile is decided then, as it would have been."""
 
-    def __init__(self, d: LaneDef, policies: tuple[Policy, ...]) -> None:
-        self.delay = d.delay
-        self.policies = tuple(policies[i] for i in d.policies)
+    __slots__ = ("deciding", "delay", "inbox", "policies", "seq", "until", "verdicts")
+
+    def __init__(self, delay: Variate, policies: tuple[Policy, ...]) -> None:
+        self.delay = delay
+        self.policies = policies
         self.inbox: list[Perceived] = []
         self.deciding = False
+        self.verdicts: dict[tuple[object, ...], bool] | None = None
+        self.until, self.seq = -math.inf, -1
 
 
 @dataclass(slots=True)
@@ -40,8 +48,8 @@ class ActorState:
     inventory: dict[str, float] = field(default_factory=dict)
     memory: dict[str, dict[str, Any]] = field(default_factory=dict)
     lanes: list[Lane] = field(default_factory=list)  # deliberations, each on its own clock
-    own_inbox: list[Perceived] = field(default_factory=list)  # reports of its own acts, ...
-    following_up: bool = False  # ... decided on after its follow-up time, whatever else is under way
+    follow: tuple[Lane, ...] = ()  # reports of its own acts: every policy, after its follow-up
+    # time, whatever else is under way (a tuple of one, read where lanes are)
     restrained: bool = False  # held back by a 'restrain' act: its initiatives pause
     decide: str = ""  # the names of its random streams' purposes, formatted once per run
     effects: str = ""
@@ -49,8 +57,10 @@ class ActorState:
 
     def __post_init__(self) -> None:
         d = self.d
-        lanes = d.lanes or (LaneDef(d.deliberation, tuple(range(len(d.policies)))),)
-        self.lanes = [Lane(lane, d.policies) for lane in lanes]
+        policies = d.policies
+        self.lanes = [Lane(lane.delay, tuple(policies[i] for i in lane.policies))
+                      for lane in d.lanes] if d.lanes else [Lane(d.deliberation, policies)]
+        self.follow = (Lane(d.follow_up, policies),)
         actor = self.d.id
         self.decide, self.effects, self.perceive = \
             f"decide:{actor}", f"effects:{actor}", f"perceive:{actor}"

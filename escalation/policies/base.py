@@ -126,6 +126,24 @@ class Policy:
         """The actor's stand-down was declared before t = 0 (``initial_state.stood_down``):
         a policy that declares stand-downs takes it as its own. Most policies ignore it."""
 
+    def could_act(self, known: Mapping[str, object]) -> bool:
+        """Whether ``respond`` might act, draw a random number or change the run's memory on a
+        perception whose facts fixed by the report itself are ``known`` (``perceived.kind``,
+        ``perceived.by_me``...: see engine/avoidance.py); every other name is unknown. False
+        lets the engine skip the deliberation. The default is the safe answer, True: a policy
+        that does not say is always asked, and so is a subclass that redefines ``respond``
+        without redefining this (``__init_subclass__``)."""
+        return True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "respond" in cls.__dict__ and "could_act" not in cls.__dict__:
+            cls.could_act = Policy.could_act  # type: ignore[method-assign]
+
+    def could_apply(self, known: Mapping[str, object]) -> bool:
+        """Whether ``applies`` may hold (and so draw) on such a perception: its trigger may."""
+        return self.trigger.could_hold(known)
+
     def applies(self, ctx: Context) -> bool:
         """The trigger holds and the policy's dice say it acts this time."""
         if not self.trigger.evaluate(ctx.namespace):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from escalation.errors import Path
@@ -42,6 +43,9 @@ class GraduatedEscalationPolicy(Policy):
         ]
         options.sort(key=lambda order: order.kind.rung)
         return cls(label, trigger, probability, spec.step, tuple(options))
+
+    def could_act(self, known: Mapping[str, object]) -> bool:
+        return self.could_apply(known)
 
     def respond(self, ctx: Context) -> Response | None:
         if not self.applies(ctx):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import ClassVar
 
 from escalation.errors import Path
@@ -49,6 +50,9 @@ class ProportionalRetaliationPolicy(Policy):
         )
         response = compiler.order(spec.response, (*path, "response"))
         return cls(label, trigger, probability, sizes, response)
+
+    def could_act(self, known: Mapping[str, object]) -> bool:
+        return self.could_apply(known)
 
     def respond(self, ctx: Context) -> Response | None:
         harm = ctx.namespace["perceived.harm"]

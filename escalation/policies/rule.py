@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from escalation.errors import Path
@@ -32,6 +33,9 @@ class RulePolicy(Policy):
             for index, order in enumerate(orders)
         )
         return cls(label, trigger, probability, acts, spec.stop)
+
+    def could_act(self, known: Mapping[str, object]) -> bool:
+        return self.could_apply(known)
 
     def respond(self, ctx: Context) -> Response | None:
         return self.response if self.applies(ctx) else None

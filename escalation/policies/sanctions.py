@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from escalation.errors import Path
@@ -35,6 +36,9 @@ class SanctionsInsteadOfForcePolicy(Policy):
             compiler.order(spec.sanctions, (*path, "sanctions")),
             compiler.order(spec.force, (*path, "force")),
         )
+
+    def could_act(self, known: Mapping[str, object]) -> bool:
+        return self.could_apply(known)
 
     def respond(self, ctx: Context) -> Response | None:
         if not self.applies(ctx):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from escalation.errors import Path
@@ -37,6 +38,11 @@ class StandDownWhenSatisfiedPolicy(Policy):
     def stood_down(self, ctx: Context) -> None:
         """Declared before t = 0: it holds back until its re-engage condition holds."""
         ctx.memory(self.label)["declared"] = True
+
+    def could_act(self, known: Mapping[str, object]) -> bool:
+        """Declared, it acts only when its re-engage condition holds (else it holds back,
+        which changes nothing); not yet, it declares when its trigger holds."""
+        return self.could_apply(known) or self.reengage.could_hold(known)
 
     def respond(self, ctx: Context) -> Response | None:
         memory = ctx.memory(self.label)

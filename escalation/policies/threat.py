@@ -8,7 +8,7 @@ credibility toward 1, backing down moves it toward 0, by ``learning``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -64,6 +64,13 @@ class ThreatThenEnforcePolicy(Policy):
             expiry,
             compiler.param((*path, "learning"), spec.learning, 0.0, 1.0),
         )
+
+    def could_act(self, known: Mapping[str, object]) -> bool:
+        """Not yet issued, it issues when issue_when and its trigger hold; pending, any report
+        may find it expired (so a threat with an expiry is always asked), or find its red
+        line crossed; settled, it never acts again."""
+        return self.expiry is not None or self.red_line.could_hold(known) or (
+            self.issue_when.could_hold(known) and self.could_apply(known))
 
     def respond(self, ctx: Context) -> Response | None:
         memory = ctx.memory(self.label)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 from escalation.errors import Path
@@ -46,6 +47,12 @@ class TitForTatPolicy(Policy):
             conciliation,
             compiler.condition(CONCILIATORY, (*path,)),
         )
+
+    def could_act(self, known: Mapping[str, object]) -> bool:
+        """It answers when its trigger holds, and makes peace when an opponent's act is
+        conciliatory (its memory of opponents changes only then)."""
+        return self.could_apply(known) or (
+            self.conciliation is not None and self.conciliatory.could_hold(known))
 
     def respond(self, ctx: Context) -> Response | None:
         opponents = ctx.memory(self.label).setdefault("opponents", set())

@@ -33,11 +33,13 @@ __all__ = [
     "BOOLEAN",
     "NUMBER",
     "STRING",
+    "UNKNOWN",
     "Expression",
     "ExpressionError",
     "ValueType",
     "parse_condition",
     "parse_expression",
+    "partial",
 ]
 
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false"})
@@ -288,6 +290,51 @@ def _compile_call(function: str, args: list[Evaluator]) -> Evaluator:
     return lambda namespace: choose([arg(namespace) for arg in args])
 
 
+class _Unknown:
+    """A value not known yet: the result of ``partial`` where the names it lacks matter."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
+
+
+def partial(node: Node, known: Mapping[str, Any]) -> Any:
+    """The value of ``node`` from the names in ``known`` alone, or ``UNKNOWN`` when it depends
+    on others: three-valued (Kleene) logic, so that ``false and x`` is false and ``true or x``
+    true whatever ``x`` is. Sound: a known result is the one ``evaluate`` gives for every
+    value the missing names could take (which is what lets the engine skip work on it)."""
+    match node:
+        case Literal(value):
+            return value
+        case Name(name):
+            return known.get(name, UNKNOWN)
+        case Unary(op, operand):
+            value = partial(operand, known)
+            return value if value is UNKNOWN else -value if op == "-" else not value
+        case Binary(op, left, right):
+            first, second = partial(left, known), partial(right, known)
+            return UNKNOWN if UNKNOWN in (first, second) else _BINARY[op](first, second)
+        case Logical(op, operands):
+            values = [partial(part, known) for part in operands]
+            decisive = op == "or"  # the value that settles the whole: true for or, false for and
+            if any(value is not UNKNOWN and bool(value) is decisive for value in values):
+                return decisive
+            return UNKNOWN if UNKNOWN in values else not decisive
+        case Membership(operand, values, negated):
+            value = partial(operand, known)
+            return value if value is UNKNOWN else (value in values) is not negated
+        case Call(function, args):
+            parts = [partial(arg, known) for arg in args]
+            if UNKNOWN in parts:
+                return UNKNOWN
+            return abs(parts[0]) if function == "abs" else (min if function == "min" else max)(parts)
+    raise TypeError(f"not an expression node: {node!r}")
+
+
 @dataclass(frozen=True)
 class Expression:
     """A parsed, type-checked expression; ``evaluate`` runs a closure compiled once.
@@ -310,6 +357,11 @@ class Expression:
 
     def __reduce__(self) -> tuple[Callable[..., Expression], tuple[object, ...]]:
         return (Expression, (self.text, self.type, self.names, self.tree))
+
+    def could_hold(self, known: Mapping[str, Any]) -> bool:
+        """Whether this condition may be true given only the names in ``known`` (false only
+        when it is false whatever the other names are)."""
+        return partial(self.tree, known) is not False
 
 
 def parse_expression(

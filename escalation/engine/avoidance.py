@@ -1,0 +1,85 @@
+"""Work avoidance: which reports could make a deliberation do anything at all.
+
+Most reports an actor hears cannot change what it does: a statement it has no rule about, the
+revision of a count its policies ignore, its own act where every policy reads
+``not perceived.by_me`` (on the seed scenario nine deliberations in ten decided nothing).
+Which ones is known before the run: a policy's conditions are parsed and typed, and some of the
+names they read are fixed by the report itself (``STATIC_NAMES``: the kind, the target, who it
+is taken to be from, whether it is an update...). ``Policy.could_act`` evaluates its conditions
+over those names alone, every other name unknown (three-valued logic, so only a condition false
+whatever the rest is rules a policy out), and says no only where it could neither act, nor draw
+a random number, nor change its memory; a policy that does not say is always asked.
+
+The verdict is kept per lane and per report's static facts (``static_key``), for the lifetime
+of the compiled scenario, and shared by every run of it in the process. Setting the environment
+variable ``ESCALATION_AVOID_WORK=0`` turns it off (every report is deliberated on), for tests
+and benchmarks that compare the two.
+"""
+
+from __future__ import annotations
+
+import os
+import weakref
+from typing import TYPE_CHECKING
+
+from escalation.engine.namespace_view import PerceptionView
+
+if TYPE_CHECKING:
+    from escalation.engine.records import Perceived
+    from escalation.engine.state import ActorState
+    from escalation.engine.world import World
+    from escalation.policies.base import Policy
+
+Verdicts = dict[tuple[object, ...], bool]
+
+# The names whose value a report fixes whatever the run's state: each is computed from the
+# fields ``static_key`` lists, the scenario (sponsors, assets) and who the observer is.
+STATIC_NAMES = (
+    "perceived.kind", "perceived.effect", "perceived.actor", "perceived.sponsor",
+    "perceived.attributed", "perceived.verified", "perceived.target", "perceived.asset",
+    "perceived.asset_kind", "perceived.host", "perceived.origin_host", "perceived.rung",
+    "perceived.goldstein", "perceived.hostile", "perceived.kinetic", "perceived.homeland",
+    "perceived.against_me", "perceived.against_ally", "perceived.by_me", "perceived.by_ally",
+    "perceived.update",
+)
+
+
+def static_key(p: Perceived) -> tuple[object, ...]:
+    """What ``STATIC_NAMES`` are computed from: two reports with the same key give every
+    static name the same value, for the same observer."""
+    e = p.event
+    return (e.kind, e.effect, e.actor, e.target, e.asset, e.host, e.origin_host, e.rung,
+            e.goldstein, e.hostile, e.kinetic, e.homeland, p.author, p.update, p.verified)
+
+
+def could_act(world: World, me: ActorState, policies: tuple[Policy, ...], p: Perceived) -> bool:
+    """Whether any of ``policies`` (``me``'s) could do anything on report ``p``."""
+    view = PerceptionView(world, me, p)
+    known = {name: view[name] for name in STATIC_NAMES}
+    return any(policy.could_act(known) for policy in policies)
+
+
+def enabled() -> bool:
+    """Whether runs made now skip work (``ESCALATION_AVOID_WORK`` is not '0')."""
+    return os.environ.get("ESCALATION_AVOID_WORK", "1") != "0"
+
+
+_BY_SCENARIO: dict[int, dict[tuple[str, int], Verdicts]] = {}  # id(scenario) -> lane -> verdicts
+
+
+def share_verdicts(world: World) -> None:
+    """Give each lane of ``world`` its verdicts, shared with every run of the same scenario
+    object in this process (forgotten with it)."""
+    scenario = world.scenario
+    cache = _BY_SCENARIO.get(id(scenario))
+    if cache is None:
+        cache = _BY_SCENARIO[id(scenario)] = {}
+        weakref.finalize(scenario, _BY_SCENARIO.pop, id(scenario), None)
+    for state in world.actors.values():
+        actor = state.d.id
+        for number, lane in enumerate((*state.lanes, *state.follow)):
+            verdicts = cache.get((actor, number))
+            if verdicts is None:
+                verdicts = cache[actor, number] = {}
+            lane.verdicts = verdicts
+

@@ -1,0 +1,256 @@
+"""Work avoidance (engine/avoidance.py): a report no policy of a lane could act on starts no
+deliberation, and runs are otherwise the same act for act.
+
+Checked by hand on toys (``World.deliberations`` counts the deliberations held), and on
+generated scenarios against runs with avoidance off (``ESCALATION_AVOID_WORK=0``): the same
+events and perceptions, in the same order, up to the end of the run with avoidance, which can
+only come earlier (a deliberation that could decide nothing keeps no crisis open).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import escalation
+from escalation import RunRecord, Scenario
+from escalation.engine.avoidance import STATIC_NAMES
+from escalation.engine.simulate import run_values, run_world
+from escalation.engine.world import World
+from escalation.model.namespace import PERCEIVED, policy_names
+from escalation.model.streams import run_seed
+from escalation.policies.base import Context, Policy, Response
+from escalation.policies.rule import RulePolicy
+from escalation.scenario.conditions import UNKNOWN, parse_condition, partial
+from tests.strategies import scenarios
+from tests.toys import crisis, opening, prompt
+
+SWITCH = "ESCALATION_AVOID_WORK"
+POLICY_NAMES = policy_names((), ())
+# what a report fixes but verdicts leave unknown: measures, many values each (a verdict per value
+# would fill the cache for nothing)
+MEASURES = {"perceived.deaths", "perceived.injuries", "perceived.harm", "perceived.value_lost",
+            "perceived.economic_loss", "perceived.salvo", "perceived.hits"}
+
+
+@contextmanager
+def avoiding(on: bool) -> Iterator[None]:
+    """Runs made inside skip pointless deliberations (``on``) or hold every one."""
+    before = os.environ.get(SWITCH)
+    os.environ[SWITCH] = "1" if on else "0"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ[SWITCH]
+        else:
+            os.environ[SWITCH] = before
+
+
+def played(scenario: Scenario, on: bool, seed: int = 0) -> World:
+    with avoiding(on):
+        own = run_seed(seed, 0)
+        return run_world(scenario, own, run_values(scenario, own).tolist(), keep_events=True)
+
+
+def simulated(scenario: Scenario, on: bool, seed: int = 0) -> RunRecord:
+    with avoiding(on):
+        return escalation.simulate(scenario, seed=seed)
+
+
+def test_every_perceived_name_is_static_or_a_measure() -> None:
+    """A name added to what actors perceive must be placed: static (and then in the key), or
+    left unknown to verdicts."""
+    assert set(STATIC_NAMES) | MEASURES == set(PERCEIVED)
+    assert not set(STATIC_NAMES) & MEASURES
+
+
+# -- three-valued partial evaluation -------------------------------------------------------
+@pytest.mark.parametrize(("text", "known", "value"), [
+    ("perceived.by_me and own.credibility > 0.5", {"perceived.by_me": False}, False),
+    ("perceived.by_me and own.credibility > 0.5", {"perceived.by_me": True}, UNKNOWN),
+    ("perceived.by_me or own.credibility > 0.5", {"perceived.by_me": True}, True),
+    ("not perceived.update and perceived.deaths > 0", {"perceived.update": True}, False),
+    ("perceived.kind in ['strike', 'campaign']", {"perceived.kind": "criticize"}, False),
+    ("perceived.kind not in ['strike']", {"perceived.kind": "criticize"}, True),
+    ("perceived.rung + 1 >= 3", {"perceived.rung": 2.0}, True),
+    ("max(perceived.rung, tension) >= 3", {"perceived.rung": 5.0}, UNKNOWN),
+    ("not (tension > 1)", {}, UNKNOWN),
+])
+def test_partial_evaluation_is_three_valued(text: str, known: dict[str, Any],
+                                            value: object) -> None:
+    expression = parse_condition(text, POLICY_NAMES)
+    assert partial(expression.tree, known) is value
+    assert expression.could_hold(known) is (value is not False)
+
+
+TEXTS = ("perceived.hostile and (perceived.against_me or tension > 2)",
+         "not perceived.update or own.credibility < 0.5 and perceived.rung >= 3",
+         "perceived.rung * 2 - tension / 0 > 1 or not perceived.by_me")
+
+
+@given(text=st.sampled_from(TEXTS), hostile=st.booleans(), against=st.booleans(),
+       update=st.booleans(), by_me=st.booleans(), rung=st.integers(0, 9),
+       tension=st.floats(0, 10), credibility=st.floats(0, 1), reveal=st.sets(st.integers(0, 6)))
+def test_partial_evaluation_agrees_with_evaluate_where_it_knows(
+        text: str, hostile: bool, against: bool, update: bool, by_me: bool, rung: int,
+        tension: float, credibility: float, reveal: set[int]) -> None:
+    expression = parse_condition(text, POLICY_NAMES)
+    names = {"perceived.hostile": hostile, "perceived.against_me": against,
+             "perceived.update": update, "perceived.by_me": by_me,
+             "perceived.rung": float(rung), "tension": tension, "own.credibility": credibility}
+    known = {name: value for index, (name, value) in enumerate(names.items()) if index in reveal}
+    value = partial(expression.tree, known)
+    assert value is UNKNOWN or value == expression.evaluate(names)
+
+
+# -- toys: deliberations held ----------------------------------------------------------------
+ANSWERS_STRIKES = [{"when": "perceived.kind == 'strike' and not perceived.update",
+                    "do": {"action": "sanctions", "target": "offender"}}]
+ANSWERS_CRITICISM = [{"when": "perceived.kind == 'criticize' and not perceived.update",
+                      "do": {"action": "statement", "target": "offender"}}]
+
+
+def test_a_report_no_policy_could_act_on_starts_no_deliberation() -> None:
+    """a criticises b; b answers only strikes, and a has no policies: nothing could be
+    decided, so nothing is deliberated on (without avoidance: b's deliberation and a's
+    follow-up of its own act)."""
+    scenario = crisis({"a": prompt(), "b": prompt(policies=ANSWERS_STRIKES)},
+                      initial_events=[opening("a", "criticize", "b")])
+    assert played(scenario, on=True).deliberations == 0
+    assert played(scenario, on=False).deliberations == 2
+
+
+def test_only_the_lane_that_could_act_deliberates() -> None:
+    """b answers criticism: b deliberates on a's act (1); a's follow-up of its criticism and
+    a's hearing of b's statement could decide nothing (a has no policies), and b's follow-up
+    of its own statement neither (its rule answers criticism only)."""
+    scenario = crisis({"a": prompt(), "b": prompt(policies=ANSWERS_CRITICISM)},
+                      initial_events=[opening("a", "criticize", "b")])
+    on, off = played(scenario, on=True), played(scenario, on=False)
+    assert on.deliberations == 1
+    assert off.deliberations == 4
+    assert [(e.actor, e.kind, e.started) for e in on.events] == \
+        [(e.actor, e.kind, e.started) for e in off.events] == \
+        [("a", "criticize", 0.0), ("b", "statement", 1.0)]
+
+
+def test_news_that_matters_joins_the_deliberation_skipped_news_would_have_started() -> None:
+    """b takes 10 hours to decide. a's statement at hour 0 could decide nothing, a's criticism
+    at hour 4 could: b answers at hour 10, when the deliberation the statement started would
+    end (as without avoidance), not at hour 14."""
+    b = prompt(deliberation_hours=10, policies=ANSWERS_CRITICISM)
+    scenario = crisis({"a": prompt(), "b": b}, initial_events=[
+        opening("a", "statement", "b"), opening("a", "criticize", "b", at=4)])
+    for on in (True, False):
+        answers = [e.started for e in played(scenario, on).events if e.actor == "b"]
+        assert answers == [10.0]
+
+
+def test_a_deliberation_that_could_decide_nothing_keeps_no_crisis_open() -> None:
+    """b deliberates for 100 hours on a criticism it has no policy about: with avoidance the
+    run ends a quiet day after the act; without, when b has finished."""
+    scenario = crisis({"a": prompt(), "b": prompt(deliberation_hours=100)}, quiet_days=1,
+                      initial_events=[opening("a", "criticize", "b")])
+    assert simulated(scenario, on=True).duration_days * 24 == 24.0
+    assert simulated(scenario, on=False).duration_days * 24 == 100.0
+
+
+# -- toys: policies that keep state on reports they do not act on ---------------------------
+def acts_of(scenario: Scenario, actor: str) -> list[tuple[str, float]]:
+    """``actor``'s acts (kind, hour started), the same with and without avoidance."""
+    on, off = (simulated(scenario, flag) for flag in (True, False))
+    assert on.events == off.events
+    return [(e.kind, e.started) for e in on.events if e.actor == actor]
+
+
+def test_a_threat_that_expires_is_asked_on_every_report() -> None:
+    """b threatens a when criticised (hour 1), its red line a strike, expiring after a day;
+    a's statement at hour 48 is about nothing b's policy reads, but b deliberating on it finds
+    the threat expired: lapsed, not pending."""
+    threat = {"policy": "threat_then_enforce", "id": "t",
+              "issue_when": "perceived.kind == 'criticize'",
+              "threat": {"action": "threat", "target": "a"},
+              "red_line": "perceived.kind == 'strike'",
+              "enforce": {"action": "sanctions", "target": "a"}, "expires_after_days": 1}
+    scenario = crisis({"a": prompt(), "b": prompt(policies=[threat])}, initial_events=[
+        opening("a", "criticize", "b"), opening("a", "statement", "b", at=48)])
+    assert acts_of(scenario, "b") == [("threat", 1.0)]
+    assert simulated(scenario, on=True).threats == {"b.t": "lapsed"}
+
+
+def test_a_stand_down_is_re_engaged_by_news_no_other_policy_reads() -> None:
+    """b answers each criticism with sanctions, and stands down at the first criticism after
+    one answer (hour 11); a's statement at hour 20 re-engages it, so b answers the criticism
+    of hour 30 again (without the statement it would hold back)."""
+    stand_down = {"policy": "stand_down_when_satisfied", "id": "s", "answers": 1,
+                  "when": "perceived.kind == 'criticize'",
+                  "reengage_when": "perceived.kind == 'statement'",
+                  "declaration": {"action": "stand_down", "target": "a"}}
+    answer = {"when": "perceived.kind == 'criticize'",
+              "do": {"action": "sanctions", "target": "a"}}
+    scenario = crisis({"a": prompt(), "b": prompt(policies=[stand_down, answer])},
+                      initial_events=[opening("a", "criticize", "b", at=hour)
+                                      for hour in (0, 10, 30)]
+                      + [opening("a", "statement", "b", at=20)])
+    assert acts_of(scenario, "b") == [("sanctions", 1.0), ("stand_down", 11.0),
+                                      ("sanctions", 31.0)]
+
+
+def test_tit_for_tat_makes_peace_on_news_its_trigger_ignores() -> None:
+    """b answers a's criticism (hour 1) and remembers a as an opponent; a's stand-down at
+    hour 5 is not hostile, but b answers it with a ceasefire."""
+    tit_for_tat = {"policy": "tit_for_tat", "generosity": 0,
+                   "response": {"action": "criticize", "target": "offender"},
+                   "conciliation": {"action": "ceasefire", "target": "offender"}}
+    scenario = crisis({"a": prompt(), "b": prompt(policies=[tit_for_tat])}, initial_events=[
+        opening("a", "criticize", "b"), opening("a", "stand_down", "b", at=5)])
+    assert acts_of(scenario, "b") == [("criticize", 1.0), ("ceasefire", 6.0)]
+
+
+class AskedRule(RulePolicy):
+    """A rule that redefines how it responds (and not what it could act on)."""
+
+    def respond(self, ctx: Context) -> Response | None:
+        return super().respond(ctx)
+
+
+def test_a_policy_that_redefines_respond_is_always_asked() -> None:
+    rule = parse_condition("perceived.kind == 'strike'", POLICY_NAMES)
+    never = {"perceived.kind": "criticize"}
+    assert not RulePolicy("r", rule, 0, (), True).could_act(never)
+    assert AskedRule("r", rule, 0, (), True).could_act(never)
+    assert AskedRule.could_act is Policy.could_act
+
+
+# -- generated scenarios: the same acts, ending no later --------------------------------------
+def same_prefix(short: tuple[Any, ...], long: tuple[Any, ...]) -> None:
+    assert len(short) <= len(long)
+    assert short == long[:len(short)]
+
+
+@settings(max_examples=120, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=scenarios(), seed=st.integers(0, 2**63))
+def test_avoidance_changes_no_act_and_ends_no_later(data: dict[str, Any], seed: int) -> None:
+    scenario = escalation.scenario_from_dict(data)
+    on, off = simulated(scenario, True, seed), simulated(scenario, False, seed)
+    same_prefix(on.events, off.events)
+    same_prefix(on.perceptions, off.perceptions)
+    assert on.duration_days <= off.duration_days
+    end = on.duration_days * 24
+    assert all(e.time >= end for e in off.events[len(on.events):])
+    if on.error:
+        assert (on.error, on.events) == (off.error, off.events)
+    if on.duration_days == off.duration_days and not on.error:
+        assert (on.outcome, on.ended_by, on.deaths, on.threats, on.path) == \
+            (off.outcome, off.ended_by, off.deaths, off.threats, off.path)
+        assert on.terminal_day == off.terminal_day or \
+            (math.isnan(on.terminal_day) and math.isnan(off.terminal_day))
