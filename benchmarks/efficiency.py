@@ -9,7 +9,10 @@ plan and with a fixed plan of ``--chunk-size`` runs a chunk; rounds alternate th
 batch's efficiency is its rate ÷ (workers × the serial rate of that round): 100 % means the
 pool, the chunks' transfers and the parent's gathering cost nothing and no worker waits at the
 end. "CPU share" is the CPU time of the parent and its helpers ÷ (workers × wall): well below
-100 % means another program took a CPU, and the efficiencies mean little. See
+100 % means another program took a CPU, and the efficiencies mean little; "CPU ÷ serial" (the
+batch's CPU time, parent and helpers, ÷ the serial batch's) is the pool's overhead whatever
+else runs: above 1.0 is work the serial batch does not do (starting helpers, shipping chunks,
+gathering). See
 benchmarks/README.md, "Issue #14: where the time goes".
 """
 
@@ -41,7 +44,7 @@ def timed(scenario: object, runs: int, backend: str, workers: int,
     wall = time.perf_counter() - wall
     cpu = cpu_of(resource.RUSAGE_SELF) + cpu_of(resource.RUSAGE_CHILDREN) - cpu
     complete(results, runs, f"{backend} x{workers}")
-    return {"wall": wall, "cpu_share": cpu / (workers * wall), "load": load}
+    return {"wall": wall, "cpu": cpu, "cpu_share": cpu / (workers * wall), "load": load}
 
 
 def main() -> None:
@@ -56,6 +59,7 @@ def main() -> None:
              for workers in (1, 2)]
     found: dict[tuple[str, int], list[float]] = {case: [] for case in cases}
     shares: dict[tuple[str, int], list[float]] = {case: [] for case in cases}
+    overheads: dict[tuple[str, int], list[float]] = {case: [] for case in cases}
     loads: list[float] = []
     print(f"{args.runs:,} runs of {SEED_SCENARIO.name}, {os.cpu_count()} CPUs, load average "
           + " ".join(f"{x:.2f}" for x in os.getloadavg()), flush=True)
@@ -71,14 +75,16 @@ def main() -> None:
             efficiency = serial["wall"] / (workers * batch["wall"])
             found[plan, workers].append(efficiency)
             shares[plan, workers].append(batch["cpu_share"])
+            overheads[plan, workers].append(batch["cpu"] / serial["cpu"])
             loads.append(batch["load"])
             print(f"  {plan:>11} x{workers}: {args.runs / batch['wall']:,.0f} runs/s, "
                   f"efficiency {efficiency:.1%}, CPU share {batch['cpu_share']:.0%}, "
+                  f"CPU ÷ serial {batch['cpu'] / serial['cpu']:.3f}, "
                   f"load before {batch['load']:.2f}", flush=True)
-    print("efficiency, median over rounds (CPU share):")
+    print("efficiency, median over rounds (CPU share; CPU ÷ serial):")
     for case in cases:
         print(f"  {case[0]:>11} x{case[1]}: {statistics.median(found[case]):.1%} "
-              f"({statistics.median(shares[case]):.0%})")
+              f"({statistics.median(shares[case]):.0%}; {statistics.median(overheads[case]):.3f})")
     print(f"load average before the batches: {min(loads):.2f}-{max(loads):.2f}")
 
 
