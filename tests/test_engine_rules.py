@@ -292,18 +292,11 @@ def test_a_run_ends_a_quiet_period_after_the_last_hostile_act(
     assert ended(run(scenario)) == ("quiet", end)
 
 
-# b could answer the criticism (so it deliberates on it), but never does; a deliberation that
-# could decide nothing keeps no crisis open (tests/test_work_avoidance.py)
-LISTENS = [{"when": "perceived.against_me", "probability": 0,
-            "do": {"action": "statement", "target": "a"}}]
-
-
 @pytest.mark.parametrize(("b", "kinds", "end"), [
-    (prompt(deliberation_hours=100, policies=LISTENS), {}, 100.0),      # b still deliberating
-    (prompt(perception={"delay_hours": 50, "noise": 0}, policies=LISTENS), {},
-     51.0),                                                              # b's first report late
-    (prompt(policies=LISTENS), {"criticize": {"effect": "none", "goldstein": 0, "rung": 1,
-                                              "duration_hours": 60}}, 61.0),  # the act under way
+    (prompt(deliberation_hours=100), {}, 100.0),                         # b still deliberating
+    (prompt(perception={"delay_hours": 50, "noise": 0}), {}, 51.0),      # b's first report late
+    (prompt(), {"criticize": {"effect": "none", "goldstein": 0, "rung": 1,
+                              "duration_hours": 60}}, 61.0),             # the act under way
 ])
 def test_a_run_does_not_end_quietly_while_something_is_pending(
     b: dict[str, object], kinds: dict[str, object], end: float

@@ -1,10 +1,9 @@
-"""Work avoidance (engine/avoidance.py): a report no policy of a lane could act on starts no
-deliberation, and runs are otherwise the same act for act.
+"""Work avoidance (engine/avoidance.py): a report no policy of a lane could act on is not
+deliberated on, and runs are the same draw for draw.
 
-Checked by hand on toys (``World.deliberations`` counts the deliberations held), and on
-generated scenarios against runs with avoidance off (``ESCALATION_AVOID_WORK=0``): the same
-events and perceptions, in the same order, up to the end of the run with avoidance, which can
-only come earlier (a deliberation that could decide nothing keeps no crisis open).
+Checked by hand on toys (``World.deliberations`` counts the deliberations held on something to
+decide), and on generated scenarios against runs with avoidance off
+(``ESCALATION_AVOID_WORK=0``): the same records, events and perceptions.
 """
 
 from __future__ import annotations
@@ -118,7 +117,7 @@ ANSWERS_CRITICISM = [{"when": "perceived.kind == 'criticize' and not perceived.u
                       "do": {"action": "statement", "target": "offender"}}]
 
 
-def test_a_report_no_policy_could_act_on_starts_no_deliberation() -> None:
+def test_a_report_no_policy_could_act_on_is_not_deliberated_on() -> None:
     """a criticises b; b answers only strikes, and a has no policies: nothing could be
     decided, so nothing is deliberated on (without avoidance: b's deliberation and a's
     follow-up of its own act)."""
@@ -142,25 +141,24 @@ def test_only_the_lane_that_could_act_deliberates() -> None:
         [("a", "criticize", 0.0), ("b", "statement", 1.0)]
 
 
-def test_news_that_matters_joins_the_deliberation_skipped_news_would_have_started() -> None:
-    """b takes 10 hours to decide. a's statement at hour 0 could decide nothing, a's criticism
-    at hour 4 could: b answers at hour 10, when the deliberation the statement started would
-    end (as without avoidance), not at hour 14."""
+def test_news_that_matters_joins_the_deliberation_skipped_news_started() -> None:
+    """b takes 10 hours to decide. a's statement at hour 0 could decide nothing but starts b's
+    deliberation; a's criticism at hour 4 joins it: b answers at hour 10, not 14."""
     b = prompt(deliberation_hours=10, policies=ANSWERS_CRITICISM)
     scenario = crisis({"a": prompt(), "b": b}, initial_events=[
         opening("a", "statement", "b"), opening("a", "criticize", "b", at=4)])
     for on in (True, False):
-        answers = [e.started for e in played(scenario, on).events if e.actor == "b"]
-        assert answers == [10.0]
+        assert [e.started for e in played(scenario, on).events if e.actor == "b"] == [10.0]
+    assert played(scenario, on=True).deliberations == 1  # b's: the only one held
 
 
-def test_a_deliberation_that_could_decide_nothing_keeps_no_crisis_open() -> None:
-    """b deliberates for 100 hours on a criticism it has no policy about: with avoidance the
-    run ends a quiet day after the act; without, when b has finished."""
+def test_a_deliberation_with_nothing_to_decide_still_takes_its_time() -> None:
+    """b deliberates for 100 hours on a criticism it has no policy about: it asks no policy,
+    but the run still waits for it (a quiet day after the act would be hour 24)."""
     scenario = crisis({"a": prompt(), "b": prompt(deliberation_hours=100)}, quiet_days=1,
                       initial_events=[opening("a", "criticize", "b")])
-    assert simulated(scenario, on=True).duration_days * 24 == 24.0
-    assert simulated(scenario, on=False).duration_days * 24 == 100.0
+    assert played(scenario, on=True).deliberations == 0
+    assert simulated(scenario, on=True).duration_days * 24 == 100.0
 
 
 # -- toys: policies that keep state on reports they do not act on ---------------------------
@@ -230,27 +228,19 @@ def test_a_policy_that_redefines_respond_is_always_asked() -> None:
     assert AskedRule.could_act is Policy.could_act
 
 
-# -- generated scenarios: the same acts, ending no later --------------------------------------
-def same_prefix(short: tuple[Any, ...], long: tuple[Any, ...]) -> None:
-    assert len(short) <= len(long)
-    assert short == long[:len(short)]
+# -- generated scenarios: the same runs ------------------------------------------------------
+def summary(record: RunRecord) -> dict[str, Any]:
+    """The record's row, NaN (never happened) made comparable."""
+    return {k: "NaN" if isinstance(v, float) and math.isnan(v) else v
+            for k, v in record.summary().items()}
 
 
 @settings(max_examples=120, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=scenarios(), seed=st.integers(0, 2**63))
-def test_avoidance_changes_no_act_and_ends_no_later(data: dict[str, Any], seed: int) -> None:
+def test_avoidance_changes_no_run(data: dict[str, Any], seed: int) -> None:
     scenario = escalation.scenario_from_dict(data)
     on, off = simulated(scenario, True, seed), simulated(scenario, False, seed)
-    same_prefix(on.events, off.events)
-    same_prefix(on.perceptions, off.perceptions)
-    assert on.duration_days <= off.duration_days
-    end = on.duration_days * 24
-    assert all(e.time >= end for e in off.events[len(on.events):])
-    if on.error:
-        assert (on.error, on.events) == (off.error, off.events)
-    if on.duration_days == off.duration_days and not on.error:
-        assert (on.outcome, on.ended_by, on.deaths, on.threats, on.path) == \
-            (off.outcome, off.ended_by, off.deaths, off.threats, off.path)
-        assert on.terminal_day == off.terminal_day or \
-            (math.isnan(on.terminal_day) and math.isnan(off.terminal_day))
+    assert on.events == off.events
+    assert on.perceptions == off.perceptions
+    assert summary(on) == summary(off)

@@ -11,9 +11,12 @@ whatever the rest is rules a policy out), and says no only where it could neithe
 a random number, nor change its memory; a policy that does not say is always asked.
 
 The verdict is kept per lane and per report's static facts (``static_key``), for the lifetime
-of the compiled scenario, and shared by every run of it in the process. Setting the environment
-variable ``ESCALATION_AVOID_WORK=0`` turns it off (every report is deliberated on), for tests
-and benchmarks that compare the two.
+of the compiled scenario, and shared by every run of it in the process. A report a lane's
+policies could not act on still starts its deliberation when the lane is idle (the delay is
+drawn and the crisis kept open, as before), but does not join it, and a deliberation left with
+nothing to decide asks no policy: runs are the same, draw for draw, with or without it. Setting
+the environment variable ``ESCALATION_AVOID_WORK=0`` turns it off (every report joins), for
+tests and benchmarks that compare the two.
 """
 
 from __future__ import annotations

@@ -8,12 +8,9 @@ meanwhile joins that deliberation. Reports of its own acts are followed up apart
 after its follow-up time (the declaration planned with an act), even while a deliberation on
 others' acts is under way. Deliberating, it asks its policies in order.
 
-News none of a lane's policies could act on (engine/avoidance.py) is not deliberated on: a
-deliberation it would start is only timed, not held (no event, no context, no policy asked, and
-it does not keep the crisis open), but its delay is drawn and its place in the queue taken as
-before, so that news that could matter arriving meanwhile is decided when it would have been,
-with the same draws. Runs are the same act for act, except that one may end earlier: when all
-that kept it open was a deliberation that could decide nothing.
+News none of a lane's policies could act on (engine/avoidance.py) does not join its
+deliberation, and a deliberation with nothing to decide asks no policy: it only takes its time
+(drawn, and keeping the crisis open, as before), so runs are the same draw for draw.
 
 This is the innermost loop of a run (in a typical run, most of the work is here), so the
 functions are written flat, with few calls.
@@ -102,8 +99,7 @@ def report(world: World, event: Event) -> None:
                                                event.actor, True, seen_economic), False, _UNHARMED))
     world.busy += len(actors)
     for at, batch in due.items():
-        place = world._reserve(at)
-        world._at(place, _arrival(world, batch, place))
+        world._after(at, _arrival(world, batch))
     if misled and disguise is not None and disguise.verify is not None:
         _verify_later(world, event, disguise.verify, misled)
 
@@ -126,16 +122,14 @@ def _verify_later(world: World, event: Event, verify: Variate, misled: list[Deli
     of who did it: policies answer it as they would the act, against the real author. It
     does not keep the crisis open: a truth that comes out after the crisis has ended (quiet)
     is too late to matter in this run."""
-    place = world._reserve(draw(verify, world.streams[world.actors[event.actor].effects]))
-    world._at(place, _arrival(world, misled, place))
+    world._after(draw(verify, world.streams[world.actors[event.actor].effects]),
+                 _arrival(world, misled))
 
 
-def _arrival(world: World, batch: list[Delivery], place: tuple[float, int]
-             ) -> Callable[[object], None]:
-    """Deliver ``batch`` at ``place`` (its time and place in the queue): each report joins the
-    deliberation of each lane of its observer (the follow-up of its own acts, for a report of
-    one) that is under way, or starts one; unless no policy of the lane could act on it
-    (engine/avoidance.py), when it is only timed (``Lane.until``), never held."""
+def _arrival(world: World, batch: list[Delivery]) -> Callable[[object], None]:
+    """Deliver ``batch``: each report starts a deliberation in each lane of its observer (the
+    follow-up of its own acts, for a report of one) that is idle, and joins it unless no
+    policy of the lane could act on it (engine/avoidance.py)."""
     def arrive(_: object) -> None:
         now, firsts = world.env.now, 0
         keep, streams = world.keep_events, world.streams
@@ -150,31 +144,24 @@ def _arrival(world: World, batch: list[Delivery], place: tuple[float, int]
             key = None
             for lane in observer.follow if perceived.event.actor == observer.d.id \
                     else observer.lanes:
-                verdicts, could = lane.verdicts, True
+                if not lane.deciding:  # an idle deliberation starts
+                    lane.deciding = True
+                    world.busy += 1
+                    world._after(draw(lane.delay, streams[observer.decide]),
+                                 _decision(world, observer, lane))
+                verdicts = lane.verdicts
                 if verdicts is not None:  # work avoidance: could its policies act on it?
                     if key is None:
                         key = static_key(perceived)
-                    known = verdicts.get(key)
-                    if known is None:
-                        known = verdicts[key] = could_act(world, observer, lane.policies,
+                    could = verdicts.get(key)
+                    if could is None:
+                        could = verdicts[key] = could_act(world, observer, lane.policies,
                                                           perceived)
-                    could = known
-                if lane.deciding:  # news joins the deliberation under way
-                    if could:
-                        lane.inbox.append(perceived)
-                    continue
-                timed = now < lane.until or (now == lane.until and place[1] < lane.seq)
-                if could:  # a deliberation starts, or the one only timed is now held
-                    lane.inbox.append(perceived)
-                    lane.deciding = True
-                    world.busy += 1
-                    world._at((lane.until, lane.seq) if timed else world._reserve(
-                        draw(lane.delay, streams[observer.decide])), _decision(world, observer, lane))
-                elif not timed:  # one that can decide nothing: timed, not held
-                    lane.until, lane.seq = world._reserve(draw(lane.delay,
-                                                               streams[observer.decide]))
+                    if not could:
+                        continue
+                lane.inbox.append(perceived)
             firsts += first
-        world._work(-firsts)
+        world._work(-firsts)  # never to zero here: whoever was told is deliberating
     return arrive
 
 
@@ -182,8 +169,11 @@ def _decision(world: World, state: ActorState, lane: Lane) -> Callable[[object],
     def deliberated(_: object) -> None:
         batch, lane.inbox = lane.inbox, []
         lane.deciding = False
-        world.deliberations += 1
-        decide(world, state, batch, lane.policies)
+        if batch:
+            world.deliberations += 1
+            decide(world, state, batch, lane.policies)
+        else:  # nothing it heard could be decided on: the time passed, nothing was asked
+            world._work(-1)
     return deliberated
 
 

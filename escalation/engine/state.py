@@ -13,15 +13,11 @@ from escalation.scenario.compiled import ActorDef, Variate
 
 class Lane:
     """One deliberation of an actor (``LaneDef``): news not yet decided on, and whether a
-    deliberation is under way (news then joins its inbox).
+    deliberation is under way (news then joins its inbox). ``verdicts``: whether its policies
+    could act on a report, by the report's static facts, shared by the scenario's runs
+    (engine/avoidance.py); None: every report joins."""
 
-    ``verdicts`` (engine/avoidance.py): whether this lane's policies could act on a report,
-    by the report's static facts, shared by the scenario's runs; None: every report counts.
-    A deliberation on news that could change nothing is not held, only timed: ``until`` and
-    ``seq``, the moment it would end and its place in the queue, so that news that could
-    matter arriving meanwhile is decided then, as it would have been."""
-
-    __slots__ = ("deciding", "delay", "inbox", "policies", "seq", "until", "verdicts")
+    __slots__ = ("deciding", "delay", "inbox", "policies", "verdicts")
 
     def __init__(self, delay: Variate, policies: tuple[Policy, ...]) -> None:
         self.delay = delay
@@ -29,7 +25,6 @@ class Lane:
         self.inbox: list[Perceived] = []
         self.deciding = False
         self.verdicts: dict[tuple[object, ...], bool] | None = None
-        self.until, self.seq = -math.inf, -1
 
 
 @dataclass(slots=True)

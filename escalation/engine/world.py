@@ -167,7 +167,7 @@ class World:
         self._instant_left = 0
         self.recent = Recent()
         self.disguises: dict[int, AttributionDef] = {}  # event id -> who it appears to be from
-        self.deliberations = 0  # held so far, follow-ups included: what work avoidance saves
+        self.deliberations = 0  # held on something to decide (follow-ups too): see avoidance
         if avoidance.enabled():
             avoidance.share_verdicts(self)
 
@@ -233,14 +233,6 @@ class World:
         """Call ``callback`` once ``delay`` hours have passed. This is the body of SimPy's
         ``Environment.schedule`` (a heap of (time, priority, sequence, event)), inlined
         because every wait of a run comes through here, and so is the run guard."""
-        at, sequence = self._reserve(delay, callback)
-        heappush(self._queue, (at, NORMAL, sequence, _call(callback)))
-
-    def _reserve(self, delay: float, callback: Callback | None = None) -> tuple[float, int]:
-        """A place in the queue ``delay`` hours from now, taken as ``_after`` takes it (time,
-        sequence, run guard) but left empty: ``_at`` fills it later, or nothing does (a
-        deliberation skipped as pointless, engine/avoidance.py), and what happens around it
-        happens in the same order either way."""
         if not delay >= 0:  # as SimPy's Timeout: a drawn delay below zero (or NaN) fails the run
             raise bad_delay(delay)
         now = self.env._now
@@ -248,11 +240,7 @@ class World:
         self._events_left -= 1
         if at == now or self._events_left < 0:
             self._guard(now, at == now, callback)
-        return at, next(self._sequence)
-
-    def _at(self, place: tuple[float, int], callback: Callback) -> None:
-        """Call ``callback`` at a place in the queue taken by ``_reserve``."""
-        heappush(self._queue, (place[0], NORMAL, place[1], _call(callback)))
+        heappush(self._queue, (at, NORMAL, next(self._sequence), _call(callback)))
 
     def _soon(self, callback: Callback) -> None:
         """Call ``callback`` in a step of its own at this moment, before later timeouts: when a
@@ -262,7 +250,7 @@ class World:
         self._guard(now, True, callback)
         heappush(self._queue, (now, URGENT, next(self._sequence), _call(callback)))
 
-    def _guard(self, now: float, same_instant: bool, callback: Callback | None) -> None:
+    def _guard(self, now: float, same_instant: bool, callback: Callback) -> None:
         """The run guard: stop a run that schedules more than its scenario's limits allow,
         in all or at one instant (a loop with no delay never lets the clock move)."""
         if same_instant:
@@ -274,7 +262,7 @@ class World:
         if self._events_left < 0:
             self._runaway("max_events", callback)
 
-    def _runaway(self, limit: str, callback: Callback | None) -> None:
+    def _runaway(self, limit: str, callback: Callback) -> None:
         source = getattr(getattr(callback, "__self__", None), "label", "")
         value = getattr(self.scenario.spec.limits, limit)
         raise runaway(limit, value, self.env._now, self.recent, source)
