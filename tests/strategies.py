@@ -460,7 +460,8 @@ def scenarios(draw: st.DrawFn) -> Data:
     }
     if kinds:
         data["action_kinds"] = kinds
-    _maybe(draw, data, "after_terminal", st.sampled_from(("stop", "continue")))
+    # no after_terminal: continue here, since the terminal saturation bound is what keeps a
+    # generated run from growing without end (tests/test_after_terminal.py covers continuing)
     if draw(st.booleans()):
         data["tension"] = {"per_goldstein": draw(numbers(0, 0.5)),
                            "half_life_days": draw(numbers(0.5, 14)),

@@ -71,3 +71,17 @@ def test_the_backtest_plays_each_episode_to_its_end() -> None:
 
 def _path(name: str) -> str:
     return f"scenarios/{name}.yaml"
+
+
+def test_a_crisis_played_on_ends_at_its_budget_with_its_class() -> None:
+    """An exchange that would go on to the horizon reaches limits.max_events: a run played on
+    past its class ends there, class kept; a run that stops at its class never gets there."""
+    endless = {**ANSWER, "stop": False}
+    scenario = crisis(
+        {"a": prompt(policies=[endless]), "b": prompt(policies=[endless])},
+        assets={"base_a": {"owner": "a", "personnel": 10}, "base_b": {"owner": "b", "personnel": 10}},
+        initial_events=[opening("a", "strike", "base_b", at=5.0, salvo=1)],
+        outcomes=OUTCOMES, after_terminal="continue", limits={"max_events": 300}, horizon_days=200)
+    record = escalation.simulate(scenario, seed=1, run=0)
+    assert (record.outcome, record.ended_by, record.error) == ("struck", "limit", "")
+    assert record.terminal_day < record.duration_days < 200

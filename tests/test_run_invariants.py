@@ -119,7 +119,9 @@ def check_blame(p: Perceived) -> None:
 def check_ending(scenario: Scenario, record: RunRecord) -> None:
     spec = scenario.spec
     assert record.duration_days <= spec.horizon_days + EPS
-    assert record.ended_by in ("quiet", "horizon", "terminal")
+    assert record.ended_by in ("quiet", "horizon", "terminal", "limit")
+    if record.ended_by == "limit":  # only a crisis played on past its class reaches its budget
+        assert scenario.spec.after_terminal == "continue" and not math.isnan(record.terminal_day)
     if record.ended_by == "horizon":
         assert record.duration_days == pytest.approx(spec.horizon_days)
     if record.ended_by == "quiet":

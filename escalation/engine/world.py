@@ -263,6 +263,11 @@ class World:
             self._runaway("max_events", callback)
 
     def _runaway(self, limit: str, callback: Callback) -> None:
+        if limit == "max_events" and self.tally.terminal_outcome is not None:
+            # a class already decided, the crisis played on (after_terminal: continue): the run
+            # ends where its budget does, its class kept, rather than failing
+            self.finish("limit", self.tally.terminal_outcome)
+            return
         source = getattr(getattr(callback, "__self__", None), "label", "")
         value = getattr(self.scenario.spec.limits, limit)
         raise runaway(limit, value, self.env._now, self.recent, source)
