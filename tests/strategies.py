@@ -29,6 +29,7 @@ KINETIC = ("proxy_attack", "strike", "targeted_killing", "campaign")
 HOSTILE = ("criticize", "threat", "threaten_sanctions", "show_of_force", "sanctions")
 CONCILIATORY = ("stand_down", "ceasefire")
 UNCOUNTED = ("statement", "warning", "accident")
+WARN_ROLES = ("owner", "host", "offender", "sponsor")
 SATURATION = 60
 SATURATED = {
     "id": "saturated",
@@ -199,7 +200,8 @@ def orders(
     if draw(st.integers(0, 3)) == 0:
         data["origin"] = draw(st.lists(st.sampled_from(names.assets), max_size=2))
     if draw(st.integers(0, 3)) == 0:
-        data["warn"] = draw(st.lists(st.sampled_from(names.actors), min_size=1, max_size=2))
+        data["warn"] = draw(st.lists(st.sampled_from(names.actors + WARN_ROLES), min_size=1,
+                                     max_size=2))
         _maybe(draw, data, "warning_lead_hours", delays(0, 3))
     if draw(st.integers(0, 3)) == 0:
         data["attribution"] = draw(attributions(names))
@@ -342,6 +344,14 @@ def actors(draw: st.DrawFn, names: Names, me: str, items: tuple[str, ...]) -> Da
     data["perception"] = perception
     if draw(st.integers(0, 2)) == 0:
         data["disclosure"] = {"deaths": draw(stages()), "injuries": draw(stages())}
+    if draw(st.integers(0, 3)) == 0:  # helps defend others' assets
+        defence: Data = {"protects": draw(st.lists(st.sampled_from(others), min_size=1,
+                                                   max_size=2, unique=True))}
+        _maybe(draw, defence, "intercept", probabilities())
+        if items:
+            _maybe(draw, defence, "weapon", st.sampled_from(items))
+        _maybe(draw, defence, "when", st.sampled_from(("true", "alert", "tension > 1")))
+        data["defends"] = [defence]
     count = draw(st.integers(1, 3))
     data["policies"] = [draw(policies(names, me, i)) for i in range(count)]
     if draw(st.integers(0, 2)) == 0:

@@ -143,6 +143,9 @@ def check_casualties(scenario: Scenario, record: RunRecord) -> None:
         if e.effect == "strike":
             assert e.salvo >= 1, f"a strike fired nothing: {e}"
             assert e.failed + e.intercepted + e.hits == e.salvo, e
+            helped = [h for h in record.events if h.cause == e.id and h.policy.endswith(".defends")]
+            assert sum(h.intercepted for h in helped) <= e.intercepted, (e, helped)
+            assert all(0 <= h.intercepted <= h.salvo for h in helped)
             spec = scenario.spec.assets[e.asset]
             people = number(scenario, record, f"assets.{e.asset}.personnel", spec.personnel)
             assert e.deaths + e.injuries <= int(people), f"more hurt than there are: {e}"
@@ -168,6 +171,11 @@ def check_inventories(scenario: Scenario, record: RunRecord) -> None:
                 e.salvo for e in record.events
                 if e.actor == actor and e.effect == "strike"
                 and scenario.kinds[e.kind].weapon == item
+            )
+            fired += sum(  # interceptors spent helping defend others
+                e.salvo for e in record.events
+                if e.actor == actor and e.policy == f"{actor}.defends"
+                and any(d.weapon == item for d in spec.defends)
             )
             assert fired <= start, f"{actor} fired {fired} {item} of {start}"
 
