@@ -1,4 +1,4 @@
-"""The default of an asset's lethality: a distribution, not one value.
+"""The defaults of effects a scenario may leave out: distributions, not one value.
 
 Deaths per hit depend on the weapon, the target and whether people were under cover, and a
 scenario written on defaults knows none of these: one value (0.5, the old default) gave every
@@ -9,7 +9,12 @@ and killings"); a scenario replaces it with what its own sources say.
 
 from __future__ import annotations
 
-from escalation.scenario.distributions import LogNormal
+from escalation.scenario.distributions import Beta, LogNormal
 
 LETHALITY = LogNormal(dist="lognormal", median=0.5, sigma=1.2)
 """Expected deaths per hit, unwarned: 0.5 in the middle, 0.07 to 3.6 for 90 % of runs."""
+
+INTERCEPT = Beta(dist="beta", a=2.0, b=2.0)
+"""An ally's chance to stop each unit it engages: 0.5 in the middle, 0.14 to 0.86 for 90 % of
+runs, as wide as the dispute over how well interceptors work (docs/assumptions.md, "Allied
+defence")."""

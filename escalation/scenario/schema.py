@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from escalation.model.vocabulary import Effect
-from escalation.scenario.effect_defaults import LETHALITY
+from escalation.scenario.effect_defaults import INTERCEPT, LETHALITY
 from escalation.scenario.schema_observed import Observed
 from escalation.scenario.schema_orders import (
     Condition,
@@ -97,8 +97,8 @@ class Defence(Model):
     protects: tuple[str, ...] = Field(
         min_length=1, description="Actors whose assets it helps defend against strikes.")
     intercept: Probability = Field(
-        0.5, description="Chance it stops each unit it engages (after the asset's own air "
-        "defence).")
+        INTERCEPT, description="Chance it stops each unit it engages (after the asset's own air "
+        "defence); drawn once per run.")
     weapon: str | None = Field(
         None, description="Inventory item spent per unit engaged (its interceptors); none: "
         "unlimited.")
