@@ -51,7 +51,7 @@ actors:
     perception: {delay_hours: 0, noise: 0}
     policies:
       - when: "perceived.actor == 'a' and not perceived.update"
-        probability: 0.3
+        probability: {dist: uniform, low: 0.2, high: 0.4}   # mean 0.3; uncertain, so no warning
         do: {action: sanctions, target: a}
 initial_events:
   - {actor: a, action: criticize, target: b}
@@ -306,7 +306,7 @@ def test_resume_with_other_options_is_refused(
 ) -> None:
     before = files(finished)
     if not change:
-        coin_flips_file.write_text(COIN_FLIPS.replace("probability: 0.3", "probability: 0.4"))
+        coin_flips_file.write_text(COIN_FLIPS.replace("probability: 0.6", "probability: 0.7"))
     result = escalation_cli(*run_args(coin_flips_file, finished, {**BASE_OPTIONS, **change},
                                       "--resume"))
     assert result.returncode == 2

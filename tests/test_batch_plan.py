@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import escalation
 from escalation.cli import main
 from escalation.montecarlo.batch import run_batch
-from escalation.montecarlo.plan import GUIDED, LARGEST, SMALLEST, chunk_plan, describe
+from escalation.montecarlo.plan import GUIDED, LARGEST, SMALLEST, chunk_plan, describe, largest_chunk
 from escalation.scenario.compiled import Scenario
 from tests.toys import COIN_FLIPS, quick
 
@@ -65,3 +65,11 @@ def test_run_shows_its_plan_and_runs_nothing(capsys: pytest.CaptureFixture[str])
     chunks, _ = chunk_plan(20000)
     assert out == f"plan {GUIDED}: {describe(chunks)}\n"
     assert out.startswith(f"plan {GUIDED}: {len(chunks)} chunks of 20,000 runs: 313, 308")
+
+
+@settings(deadline=None)
+@given(runs=st.integers(1, 10**6), size=st.one_of(st.none(), st.integers(1, 10**6)))
+def test_the_largest_chunk_is_known_without_the_plan(runs: int, size: int | None) -> None:
+    """The memory check needs only the first, largest chunk: it must equal the plan's."""
+    chunks, _ = chunk_plan(runs, size)
+    assert largest_chunk(runs, size) == max(count for _, count in chunks)

@@ -188,7 +188,13 @@ def _uncommented_numbers(path: Path, keywords: tuple[str, ...] = ()) -> list[str
             for item in node.value:
                 visit(item, inherited)
         elif isinstance(node, yaml.MappingNode):
+            # an observed fact, {value: ..., source: "..."}, cites its source in a field
+            source = next((v.value for k, v in node.value if k.value == "source"
+                           and isinstance(v, yaml.ScalarNode) and v.value), None)
             for key, value in node.value:
+                if source is not None and key.value == "value":
+                    visit(value, f"# {source}")
+                    continue
                 note = comment(key.start_mark.line, key.end_mark.column)
                 below = value.start_mark.line > key.start_mark.line
                 visit(value, note if below and note else inherited)
@@ -228,3 +234,10 @@ def test_the_number_check_finds_an_uncited_number(tmp_path: Path) -> None:
     assert [f.split(":")[1] for f in _uncommented_numbers(sample)] == ["5"]
     assert [f.split(":")[1] for f in _uncommented_numbers(sample, ("facts:", "cal:", "assumption"))
             ] == ["5", "8"]
+
+
+def test_an_observed_fact_cites_its_source_in_its_field(tmp_path: Path) -> None:
+    sample = tmp_path / "x.yaml"
+    sample.write_text('observed:\n  deaths:\n    a: {value: 3, source: "facts:#1"}\n'
+                      '    b: {value: 4}\n')
+    assert [f.split(":")[1] for f in _uncommented_numbers(sample, ("facts:",))] == ["4"]

@@ -72,7 +72,7 @@ actors:
   a: {deliberation_hours: 2, perception: {delay_hours: 1}}
   b: {deliberation_hours: DELIBERATION, perception: {delay_hours: 1}}
 assets:
-  b_base: {owner: b}
+  b_base: {owner: b, lethality: 0.5}   # constant: the default lethality is a distribution
 initial_events:
   - {actor: a, action: criticize, target: b}
 """

@@ -34,9 +34,15 @@ def scenario() -> Scenario:
     return escalation.load_scenario(US_IRAN)
 
 
-@pytest.fixture(scope="module", params=[0, 4, 7])
+@pytest.fixture(scope="module", params=[0, 1, 2])
 def record(request: pytest.FixtureRequest, scenario: Scenario) -> RunRecord:
-    return escalation.simulate(scenario, 1, request.param, keep_events=True)
+    """The first, second and third run (seed 1) whose opening killed: not pinned to one run's
+    draws, which a recalibration may change."""
+    killed = (r for r in (escalation.simulate(scenario, 1, run, keep_events=True)
+                          for run in range(200)) if r.events and r.events[0].deaths)
+    for _ in range(request.param):
+        next(killed)
+    return next(killed)
 
 
 def panels(scenario: Scenario, record: RunRecord) -> tuple[Axes, Axes]:

@@ -37,7 +37,7 @@ from escalation.montecarlo.chunk import ChunkResult, run_columns
 from escalation.montecarlo.gather import BatchRequest, Gathering
 from escalation.montecarlo.limits import check_memory, runs_held, worker_count
 from escalation.montecarlo.moves import spell_out
-from escalation.montecarlo.plan import chunk_plan
+from escalation.montecarlo.plan import chunk_plan, largest_chunk
 from escalation.montecarlo.progress import progress_bar
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.sampling import SamplingPlan
@@ -131,11 +131,11 @@ def _prepared(requests: Sequence[BatchRequest]) -> list[Prepared]:
 
 def _gathering(request: BatchRequest, prepared: Prepared, chunk_size: int | None,
                workers: int) -> Gathering:
-    chunks, name = chunk_plan(request.runs, chunk_size or _resumed_size(request),
-                              request.first_run)
-    largest = max(count for _, count in chunks)
-    check_memory(prepared.scenario, request.runs,
-                 runs_held(request.runs, request.until_ci, largest, workers))
+    size = chunk_size or _resumed_size(request)
+    check_memory(prepared.scenario, request.runs,  # before the plan: it may be huge
+                 runs_held(request.runs, request.until_ci, largest_chunk(request.runs, size),
+                           workers))
+    chunks, name = chunk_plan(request.runs, size, request.first_run)
     plan = _plan(request.sample, request.runs, request.design, request.first_run)
     return Gathering(request, prepared, plan, chunks, name)
 

@@ -42,6 +42,14 @@ def guided_chunks(runs: int, first_run: int = 0) -> list[Chunk]:
     return chunks
 
 
+def largest_chunk(runs: int, chunk_size: int | None = None) -> int:
+    """The largest chunk of a plan (its first), without making the plan: a batch too large
+    for memory is refused before its chunks, which for 10**12 runs would never be listed."""
+    if chunk_size:
+        return min(chunk_size, runs)
+    return min(runs, max(SMALLEST, min(LARGEST, math.ceil(runs / WAYS))))
+
+
 def chunk_plan(runs: int, chunk_size: int | None = None, first_run: int = 0
                ) -> tuple[list[Chunk], int | str]:
     """The chunks of a batch, and the plan's name for its manifest: ``chunk_size`` runs
