@@ -48,7 +48,6 @@ from escalation.scenario.compiled import (
     Scenario,
     draw,
 )
-from escalation.scenario.conditions import Expression
 
 Callback = Callable[[object], None]  # called with the scheduled object, which it ignores
 
@@ -299,8 +298,9 @@ class World:
         actor, order, label = opening_def.actor, opening_def.order, opening_def.id
 
         def opening(_: object) -> None:
-            self._start(self.actors[actor], Act(order), None, label, scripted=True,
-                        answer=opening_def.answer)
+            state = self.actors[actor]
+            act = decided(Act(order), lambda: StandingView(self, state))  # its formulas
+            self._start(state, act, None, label, scripted=True, answer=opening_def.answer)
             self._work(-1)  # the act, if under way, keeps the crisis open itself
         return opening
 
@@ -324,8 +324,8 @@ class World:
         self, state: ActorState, act: Act, cause: Event | None, label: str,
         scripted: bool = False, answer: bool = False,
     ) -> None:
-        """Aim, load and warn; the act happens (``land``) after its lead and duration."""
-        act = decided(act, lambda: StandingView(self, state))  # an opening's formulas
+        """Aim, load and warn; the act happens (``land``) after its lead and duration. Its
+        formulas were computed when it was decided (``decided``)."""
         order, kind, me = act.order, act.order.kind, state.d.id
         rng = self.streams[state.effects]
         owner, asset = resolve_target(self.scenario, order, me, cause, self.sponsors, rng)
@@ -336,8 +336,7 @@ class World:
         if kind.effect == Effect.STRIKE:
             salvo_of = order.salvo if order.salvo is not None else kind.salvo  # 0 is a salvo
             wanted = act.salvo if act.salvo is not None else \
-                float(salvo_of.evaluate(StandingView(self, state))) \
-                if salvo_of.__class__ is Expression else draw(salvo_of, rng)  # type: ignore[arg-type]
+                draw(salvo_of, rng)  # type: ignore[arg-type]  # a formula was decided already
             weapon = order.weapon
             if not wanted <= MAX_UNITS:  # NaN too: drawing each unit's fate would never end
                 raise beyond(wanted, MAX_UNITS, f"the salvo of {me}'s {kind.id} ({label})", "units")
