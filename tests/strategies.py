@@ -276,6 +276,9 @@ def policies(draw: st.DrawFn, names: Names, me: str, index: int) -> Data:
     _maybe(draw, data, "probability", probabilities())
     if draw(st.integers(0, 3)) == 0:  # now and then a policy on a clock of its own
         data["deliberation_hours"] = draw(delays(0, 48))
+    else:  # or on a named clock (none: the statement clock if it only speaks)
+        _maybe(draw, data, "clock", st.sampled_from(("deliberation", "statement",
+                                                     "standing_orders")))
     if kind == "proportional_retaliation":
         _maybe(draw, data, "k", numbers(0, 3))
         _maybe(draw, data, "unit_harm", numbers(0.1, 5))

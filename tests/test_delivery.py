@@ -14,8 +14,9 @@ from tests.toys import crisis, opening, prompt
 
 
 def says(note: str, when: str, stop: bool = True) -> dict[str, object]:
-    """A rule: when ``when`` holds, make a public statement noted ``note``."""
-    return {"id": note, "when": when, "stop": stop,
+    """A rule: when ``when`` holds, make a public statement noted ``note``, decided with the
+    actor's other policies (a statement's own clock would test the clocks, not delivery)."""
+    return {"id": note, "when": when, "stop": stop, "clock": "deliberation",
             "do": {"action": "statement", "target": None, "note": note}}
 
 
@@ -117,7 +118,7 @@ def test_an_act_that_takes_time_starts_after_the_deliberation_that_chose_it() ->
     rules = [
         {"when": "perceived.actor == 'a'", "stop": False,
          "do": {"action": "proxy_attack", "target": "a_base", "salvo": 4}},
-        {"when": "perceived.actor == 'a'", "stop": False,
+        {"when": "perceived.actor == 'a'", "stop": False, "clock": "deliberation",
          "do": {"action": "criticize", "target": "a", "warn": ["c"]}},
         says("stocked", "perceived.actor == 'a' and own.inventory.rockets == 10"),
     ]
@@ -148,7 +149,7 @@ def test_an_act_carried_out_later_answers_what_provoked_it_and_then_lets_quiet_c
     """An order with ``after_hours`` is carried out that long after the decision, as the
     answer of its policy to the report that provoked it; once it is done, the quiet period
     runs from it and ends the run."""
-    rule = {"id": "later", "when": "perceived.actor == 'a'",
+    rule = {"id": "later", "when": "perceived.actor == 'a'", "clock": "deliberation",
             "do": {"action": "criticize", "target": "a", "after_hours": 30}}
     scenario = crisis({"a": prompt(), "b": prompt(policies=[rule])}, quiet_days=1,
                       initial_events=[opening("a", "criticize", "b")])

@@ -40,6 +40,7 @@ EXPECTED_BY_S = {"perceived.by_ally"}  # s counts a as an ally
 def checks(conditions: set[str]) -> list[dict[str, object]]:
     """A rule per condition, each noting it when it holds on the report of the strike."""
     return [{"when": f"perceived.kind == 'hit' and ({condition})", "stop": False,
+             "clock": "deliberation",
              "do": {"action": "statement", "target": None, "note": condition}}
             for condition in sorted(conditions)]
 

@@ -169,6 +169,7 @@ def test_staged_disclosure_arrives_as_updates_with_the_same_misjudgement() -> No
     stages = [(0, deaths // 2, 0), (24, deaths // 2, injuries // 4), (48, deaths, injuries)]
     suffered = [{"when": f"perceived.kind == 'hit' and own.deaths_suffered == {d} and "
                  f"own.injuries_suffered == {i} and perceived.update == {update}",
+                 "clock": "deliberation",
                  "do": {"action": "statement", "target": None, "note": f"{d} {i}"}}
                 for update, (_, d, i) in zip(("false", "true", "true"), stages, strict=True)]
     record = escalation.simulate(staged(suffered))

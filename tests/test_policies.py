@@ -131,6 +131,7 @@ class PolicyContract:
 
 AFTER = """      - id: after
         when: "perceived.kind != 'statement'"
+        clock: deliberation
         do: {action: statement, target: null}
 """
 
@@ -430,7 +431,7 @@ class TestTitForTat(PolicyContract):
              "when": "perceived.actor == 'c' and perceived.hostile",
              "conciliation": {"action": "ceasefire", "target": "offender"}},
             {"id": "after", "when": "perceived.kind == 'ceasefire' and not perceived.by_me",
-             "do": {"action": "statement", "target": None}},
+             "clock": "deliberation", "do": {"action": "statement", "target": None}},
         ]
         scenario = crisis({"a": prompt(policies=policies), "b": prompt(), "c": prompt()},
                           initial_events=[opening("b", "criticize", "a"),
@@ -707,10 +708,12 @@ class TestThreatThenEnforce(PolicyContract):
             "        {expiry}\n",
             "        {expiry}\n"
             "      - {{when: \"perceived.kind == 'statement'\", stop: false,\n"
-            "          do: {{action: criticize, target: b}}}}\n"
+            "          clock: deliberation, do: {{action: criticize, target: b}}}}\n"
             "      - {{when: \"perceived.kind == 'ping' and own.commitment == 0.5\",\n"
+            "          clock: deliberation,\n"
             "          do: {{action: statement, target: null, note: committed}}}}\n"
             "      - {{when: \"perceived.kind == 'ping' and own.commitment == 0\",\n"
+            "          clock: deliberation,\n"
             "          do: {{action: statement, target: null, note: released}}}}\n")
         record = run(load(text.format(resolve=1, audience_cost=0.5, credibility=0.5, learning=0.5,
                                       expected=0.5, defiance=defiance, expiry="")), 0)

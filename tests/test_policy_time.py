@@ -35,8 +35,8 @@ def test_a_policy_of_its_own_time_decides_in_that_time() -> None:
     assert times["strike"] == pytest.approx(48.0)
 
 
-def test_without_a_time_of_its_own_a_policy_waits_for_the_actor() -> None:
-    times = _times([{**STATEMENT, "stop": False}, ANSWER])
+def test_on_the_deliberation_clock_a_policy_waits_for_the_actor() -> None:
+    times = _times([{**STATEMENT, "stop": False, "clock": "deliberation"}, ANSWER])
     assert times["criticize"] == pytest.approx(48.0) and times["strike"] == pytest.approx(48.0)
 
 
@@ -45,7 +45,7 @@ def test_a_stop_ends_only_its_own_deliberation() -> None:
     stop among the slow ones still silences later slow ones."""
     times = _times([{**STATEMENT, "deliberation_hours": 1, "stop": True}, ANSWER])
     assert set(times) == {"criticize", "strike"}
-    times = _times([{**ANSWER, "stop": True}, STATEMENT])
+    times = _times([{**ANSWER, "stop": True}, {**STATEMENT, "clock": "deliberation"}])
     assert set(times) == {"strike"}
 
 

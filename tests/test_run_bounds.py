@@ -18,8 +18,10 @@ MORE_EVENTS = "an event rate or a loop no crisis can mean: lower it, or raise li
 
 
 def answering(other: str) -> dict[str, object]:
-    """An actor that criticizes ``other`` at once whenever ``other`` acts."""
+    """An actor that criticizes ``other`` at once whenever ``other`` acts (on the actor's
+    own clock, which is zero, not the statement clock's hours)."""
     return {**AT_ONCE, "policies": [{"when": f"perceived.actor == '{other}'",
+                                     "clock": "deliberation",
                                      "do": {"action": "criticize", "target": other}}]}
 
 

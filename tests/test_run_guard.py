@@ -25,12 +25,12 @@ actors:
     deliberation_hours: 0
     perception: {delay_hours: 0}
     policies:
-      - {when: "perceived.actor == 'b'", do: {action: criticize, target: b}}
+      - {when: "perceived.actor == 'b'", clock: deliberation, do: {action: criticize, target: b}}
   b:
     deliberation_hours: 0
     perception: {delay_hours: 0}
     policies:
-      - {when: "perceived.actor == 'a'", do: {action: criticize, target: a}}
+      - {when: "perceived.actor == 'a'", clock: deliberation, do: {action: criticize, target: a}}
   c: {}
 initial_events:
   - {actor: a, action: criticize, target: b}

@@ -37,7 +37,8 @@ def assert_lognormal(hours: list[float], median: float, sigma: float) -> None:
     assert abs(statistics.stdev(logs) - sigma) < 0.15 * sigma  # standard error 0.035 s
 
 
-ANSWER = [{"id": "answer", "when": "perceived.actor == 'b'", "do": {"action": "statement"}}]
+ANSWER = [{"id": "answer", "when": "perceived.actor == 'b'", "clock": "deliberation",
+           "do": {"action": "statement"}}]
 OPENING = [opening("b", "criticize", "a")]
 
 

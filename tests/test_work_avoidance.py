@@ -114,6 +114,7 @@ def test_partial_evaluation_agrees_with_evaluate_where_it_knows(
 ANSWERS_STRIKES = [{"when": "perceived.kind == 'strike' and not perceived.update",
                     "do": {"action": "sanctions", "target": "offender"}}]
 ANSWERS_CRITICISM = [{"when": "perceived.kind == 'criticize' and not perceived.update",
+                      "clock": "deliberation",
                       "do": {"action": "statement", "target": "offender"}}]
 
 

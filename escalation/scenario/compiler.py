@@ -16,6 +16,7 @@ from escalation.model.namespace import initiative_names, policy_names, summary_n
 from escalation.model.vocabulary import KINETIC, UNKNOWN_AUTHOR
 from escalation.policies.base import Policy
 from escalation.policies.registry import compile_policy
+from escalation.scenario.clocks import CLOCK_DEFAULTS, policy_clock
 from escalation.scenario.compiled import (
     AccidentDef,
     ActorDef,
@@ -298,16 +299,30 @@ class Compiler:
         )
 
     def _lanes(self, aid: str, actor: Actor) -> tuple[LaneDef, ...]:
-        """The actor's deliberation for every policy without a time of its own, then one lane
-        per policy with its own ``deliberation_hours`` (policies named by their place)."""
-        own = []
+        """One lane per clock (scenario/clocks.py): the actor's deliberation, its statements,
+        its standing orders, each with the policies on that clock, then one lane per policy
+        with its own ``deliberation_hours`` (policies named by their place). The actor's
+        deliberation is kept even without policies unless another lane has them (an actor
+        that only speaks has nothing to deliberate on)."""
+        own: list[LaneDef] = []
+        on: dict[str, list[int]] = {"deliberation": [], "statement": [], "standing_orders": []}
         for index, spec in enumerate(actor.policies):
-            if spec.deliberation_hours is not None:
-                path: Path = ("actors", aid, "policies", index, "deliberation_hours")
-                self._nonnegative_variate(spec.deliberation_hours, path)
-                own.append(LaneDef(_variate(spec.deliberation_hours), (index,)))
-        shared = tuple(i for i, spec in enumerate(actor.policies) if spec.deliberation_hours is None)
-        return (LaneDef(_variate(actor.deliberation_hours), shared), *own)
+            path: Path = ("actors", aid, "policies", index)
+            if spec.deliberation_hours is None:
+                on[policy_clock(spec, self.kind_specs)].append(index)
+                continue
+            if spec.clock is not None:
+                self.problem((*path, "clock"), "a policy with its own deliberation_hours has no "
+                             "clock: remove `clock`, or `deliberation_hours` to use the clock's "
+                             "default")
+            self._nonnegative_variate(spec.deliberation_hours, (*path, "deliberation_hours"))
+            own.append(LaneDef(_variate(spec.deliberation_hours), (index,)))
+        clocks = [LaneDef(_variate(CLOCK_DEFAULTS[clock]), tuple(on[clock]))
+                  for clock in ("statement", "standing_orders") if on[clock]]
+        shared = [LaneDef(_variate(actor.deliberation_hours), tuple(on["deliberation"]))]
+        if not on["deliberation"] and (clocks or own):
+            shared = []
+        return (*shared, *clocks, *own)
 
     def _initiative(self, aid: str, index: int, initiative: Initiative) -> InitiativeDef:
         path: Path = ("actors", aid, "initiatives", index)

@@ -202,6 +202,10 @@ class ActionKind(Model):
         0.0, description="Economic damage the act does to its target, in US$ million, drawn "
         "at every occurrence: sanctions, a cyber attack, a blockade (besides any asset damage)."
     )
+    declaratory: bool = Field(
+        False, description="Words, not deeds (a statement, a criticism, a threat): a policy "
+        "whose every act is declaratory is decided on the statement clock, apart from the "
+        "actor's deliberation (see a policy's `clock`).")
     description: str = ""
     source: str = Field("", description="Where the code and score come from.")
 

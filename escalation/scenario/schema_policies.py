@@ -43,7 +43,16 @@ class PolicyBase(Model):
         None, description="Hours this policy takes to decide on news, instead of the actor's "
         "deliberation_hours: a standing order answered in minutes, a statement within hours. "
         "A policy with its own time deliberates apart from the others (its stop ends only its "
-        "own deliberation); none: with the others, on the actor's time.")
+        "own deliberation); none: with the others, on the actor's time, or on its clock.")
+    clock: Literal["deliberation", "statement", "standing_orders"] | None = Field(
+        None, description="Who decides, and so how fast, when the policy has no "
+        "deliberation_hours of its own: `deliberation`, the government, on the actor's "
+        "deliberation_hours, with its other policies; `statement`, its spokesmen, within hours "
+        "(default for a policy whose every act is of a declaratory kind); `standing_orders`, "
+        "forces in contact under authority delegated in advance, within minutes. A statement "
+        "or standing-orders policy deliberates apart, with the others on the same clock (its "
+        "stop ends only that deliberation). Default clocks: docs/assumptions.md, "
+        "'Decision clocks'.")
 
 
 class ProportionalRetaliation(PolicyBase):

@@ -13,6 +13,15 @@ from escalation.scenario.distributions import LogNormal, Uniform
 DELIBERATION_HOURS = LogNormal(dist="lognormal", median=24.0, sigma=1.0)
 """From a report to a decision: a day in the middle, 5 hours to 5 days for 90 % of draws."""
 
+STATEMENT_HOURS = LogNormal(dist="lognormal", median=6.0, sigma=1.0)
+"""From a report to a public statement on it (a policy that only speaks): six hours in the
+middle, 1.2 to 31 hours: a government comments on the day, at its latest by its next regular
+briefing."""
+
+STANDING_ORDERS_HOURS = LogNormal(dist="lognormal", median=0.25, sigma=1.0)
+"""From a report to an answer given under standing orders (forces in contact, authority
+delegated in advance): a quarter hour in the middle, 3 to 77 minutes."""
+
 PERCEPTION_DELAY_HOURS = LogNormal(dist="lognormal", median=1.0, sigma=1.0)
 """From an event to an actor's report of it: an hour in the middle, 12 minutes to 5 hours."""
 
