@@ -307,3 +307,18 @@ def test_an_order_for_a_salvo_of_zero_fires_nothing() -> None:
     scenario = crisis({"a": prompt(), "b": prompt()}, assets={"target": {"owner": "b"}},
                       initial_events=[opening("a", "strike", "target", salvo=0)])
     assert escalation.simulate(scenario).events == ()
+
+
+def test_by_default_a_host_relays_with_a_chance_drawn_once_per_run() -> None:
+    """relays_warnings defaults to beta(2, 2) (docs/assumptions.md, "Warnings and their relay"):
+    over many runs about half the warnings to the host are passed on, and each run draws its
+    own chance, so both happen. An actor no order warns, or that hosts nothing, draws none."""
+    scenario = struck({"personnel": 5, "lethality": 1e4, "warned_factor": 0, "shelter_hours": 0},
+                      order=WARN, kind={"duration_hours": 2}, c={"relay_delay_hours": 1})
+    relayed = [hit_of(escalation.simulate(scenario, seed=4, run=run)).warned for run in range(400)]
+    assert 0.4 < sum(relayed) / len(relayed) < 0.6
+    uncertain = {p.name for p in scenario.parameters.uncertain}
+    assert "actors.c.relays_warnings" in uncertain
+    assert not {"actors.a.relays_warnings", "actors.b.relays_warnings"} & uncertain
+    unwarned = struck({"personnel": 5}, c={"relay_delay_hours": 1})
+    assert not any(p.name.endswith("relays_warnings") for p in unwarned.parameters.uncertain)

@@ -81,6 +81,8 @@ class Compiler:
         self.initiative_names = initiative_names(spec.actors, items)
         self.kinds = {kid: self._kind(kid, kind) for kid, kind in self.kind_specs.items()}
         self.used_kinds = {"warning", "accident"}  # kinds some act can take (the engine's own)
+        self.warned: list[tuple[str, str | None]] = []  # (actor or role warned, the order's
+        # target asset, None when chosen in the run)
 
     # -- services used by policies -------------------------------------------------------
     def problem(self, path: Path, message: str) -> None:
@@ -132,6 +134,7 @@ class Compiler:
         asset, actor, selector = self._target(spec.target, kind, (*path, "target"))
         for index, origin in enumerate(spec.origin):
             self.refs.check_asset(self, origin, (*path, "origin", index))
+        self.warned.extend((warned, asset) for warned in spec.warn)
         for index, warned in enumerate(spec.warn):
             if warned not in WARN_ROLES:
                 self.refs.check_actor(self, warned, (*path, "warn", index))
@@ -192,6 +195,8 @@ class Compiler:
             raise ScenarioError(self.problems)
         self.table.settle(tuple(f"action_kinds.{kid}." for kid in self.kinds
                                 if kid not in self.used_kinds))
+        self.table.settle(tuple(f"actors.{aid}.relays_warnings" for aid in spec.actors
+                                if not self._may_relay(aid)))
         weights = (spec.harm.death, spec.harm.injury, spec.harm.value, spec.harm.economic)
         return Scenario(
             spec, self.source, Parameters(tuple(self.table.parameters)), actors, assets,
@@ -297,6 +302,17 @@ class Compiler:
             self.condition(spec.when, (*path, "when"), self.initiative_names),
             kind,
         )
+
+    def _may_relay(self, aid: str) -> bool:
+        """Whether ``aid`` can ever be asked to pass a warning on: some order warns it, by name
+        or by a role, of an attack on an asset it hosts for another (any such asset, when the
+        target is chosen in the run). Otherwise its chance to relay is read by nothing, and is
+        not drawn."""
+        assets = self.spec.assets
+        hosted = {a for a, spec in assets.items() if spec.host == aid and spec.owner != aid}
+        return any((warned == aid or warned in WARN_ROLES) and (target in hosted if target
+                                                                else bool(hosted))
+                   for warned, target in self.warned)
 
     def _lanes(self, aid: str, actor: Actor) -> tuple[LaneDef, ...]:
         """One lane per clock (scenario/clocks.py): the actor's deliberation, its statements,

@@ -14,6 +14,11 @@ from escalation.scenario.distributions import Beta, LogNormal
 LETHALITY = LogNormal(dist="lognormal", median=0.5, sigma=1.2)
 """Expected deaths per hit, unwarned: 0.5 in the middle, 0.07 to 3.6 for 90 % of runs."""
 
+RELAY = Beta(dist="beta", a=2.0, b=2.0)
+"""A host's chance to pass on a warning of an attack on another's asset on its soil: 0.5 in
+the middle, 0.14 to 0.86 for 90 % of runs: relays are common and no source counts them
+(docs/assumptions.md, "Warnings and their relay")."""
+
 INTERCEPT = Beta(dist="beta", a=2.0, b=2.0)
 """An ally's chance to stop each unit it engages: 0.5 in the middle, 0.14 to 0.86 for 90 % of
 runs, as wide as the dispute over how well interceptors work (docs/assumptions.md, "Allied

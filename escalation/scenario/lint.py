@@ -93,19 +93,27 @@ def _orders(node: Any, path: Path = ()) -> Iterator[tuple[Path, Order]]:
 
 def _silent_warnings(spec: ScenarioSpec) -> list[Problem]:
     """Warnings no one can act on: sent to an actor that owns no asset (so it is never the
-    target's owner, told directly) and relays no warning (``relays_warnings`` always 0)."""
+    target's owner, told directly) and never relays one (it hosts no one else's asset, or its
+    ``relays_warnings`` is always 0)."""
     owners = {asset.owner for asset in spec.assets.values()}
+    hosts = {asset.host for asset in spec.assets.values() if asset.host not in (None, asset.owner)}
     problems = []
     for path, order in _orders(spec):
         for index, actor in enumerate(order.warn):
             relays = spec.actors[actor].relays_warnings if actor in spec.actors else 1.0
             high = relays.bounds()[1] if isinstance(relays, _Distribution) else relays
-            if actor not in owners and high <= 0:
-                problems.append(Problem(None, (*path, "warn", index), (
-                    f"warning: a warning to {actor} can never protect anyone: {actor} owns no "
-                    f"asset (so it is never the target's owner, who is told at once) and relays "
-                    f"no warning (actors.{actor}.relays_warnings is 0); set relays_warnings, or "
-                    "warn the target's owner")))
+            if actor in owners or actor not in spec.actors:
+                continue
+            if actor not in hosts:
+                why = "hosts no other actor's asset, so has nothing to pass on"
+            elif high <= 0:
+                why = f"relays no warning (actors.{actor}.relays_warnings is 0)"
+            else:
+                continue
+            problems.append(Problem(None, (*path, "warn", index), (
+                f"warning: a warning to {actor} can never protect anyone: {actor} owns no "
+                f"asset (so it is never the target's owner, who is told at once) and {why}; "
+                "warn the target's owner, or its host")))
     return problems
 
 
@@ -129,9 +137,10 @@ def _unused(node: BaseModel, name: str, warns: bool) -> bool:
     actor that never relays, the time to take cover in a scenario that warns no one."""
     if isinstance(node, Order):
         return name == "warning_lead_hours" and not node.warn
-    if isinstance(node, Actor):
-        relays = node.relays_warnings
-        return name == "relay_delay_hours" and isinstance(relays, float) and relays <= 0
+    if isinstance(node, Actor) and name in ("relays_warnings", "relay_delay_hours"):
+        relays = node.relays_warnings  # no relay without a warning, nor a delay without a relay
+        return not warns or (name == "relay_delay_hours" and isinstance(relays, float)
+                             and relays <= 0)
     if isinstance(node, Asset):
         return name == "shelter_hours" and not warns
     return False

@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from escalation.model.vocabulary import Effect
-from escalation.scenario.effect_defaults import INTERCEPT, LETHALITY
+from escalation.scenario.effect_defaults import INTERCEPT, LETHALITY, RELAY
 from escalation.scenario.schema_observed import Observed
 from escalation.scenario.schema_orders import (
     Condition,
@@ -126,8 +126,9 @@ class Actor(Model):
         "perceived.by_ally (and trigger tit-for-tat by default)."))
     sponsor: str | None = Field(None, description="State backing a non-state party.")
     relays_warnings: Probability = Field(
-        0.0, description="Chance it passes a warning about a strike on its soil to the owner of the "
-        "targeted asset."
+        RELAY, description="Chance it passes a warning about a strike on its soil to the owner "
+        "of the targeted asset; drawn once per run, and only for an actor that hosts another's "
+        "asset and that some order warns."
     )
     relay_delay_hours: Variate = Field(
         RELAY_DELAY_HOURS, description="Hours it takes to pass a warning on.")
