@@ -94,3 +94,16 @@ def test_defaults_kept_are_uncertainty_too_but_unused_ones_are_not() -> None:
     # a warning's default lead counts only for an order that warns someone
     warns = CERTAIN.replace("DELIBERATION", "3").replace("target: b}", "target: b_base, warn: [b]}")
     assert not load_scenario_text(warns, "warns.yaml").warnings
+
+
+def test_a_policy_on_the_statement_clock_is_uncertain_timing_too() -> None:
+    """A policy that only speaks decides on the statement clock, a distribution (docs/
+    assumptions.md, "Decision clocks"); one on its actor's constant deliberation does not."""
+    speaks = ("b: {deliberation_hours: 3, perception: {delay_hours: 1}, "
+              "policies: [{when: 'true', do: {action: criticize, target: a}}]}")
+    certain = CERTAIN.replace("DELIBERATION", "3")
+    on_clock = certain.replace("b: {deliberation_hours: 3, perception: {delay_hours: 1}}", speaks)
+    assert on_clock != certain and not load_scenario_text(on_clock, "speaks.yaml").warnings
+    with_government = on_clock.replace("when: 'true',", "when: 'true', clock: deliberation,")
+    (warning,) = load_scenario_text(with_government, "decides.yaml").warnings
+    assert "every number in this scenario is a constant" in warning.message

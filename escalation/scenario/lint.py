@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from escalation.errors import Path, Problem
+from escalation.scenario.clocks import policy_clock
 from escalation.scenario.distributions import _Distribution
 from escalation.scenario.schema import Actor, Asset, ScenarioSpec
 from escalation.scenario.schema_orders import Order
@@ -146,13 +147,21 @@ def _unused(node: BaseModel, name: str, warns: bool) -> bool:
     return False
 
 
+def _on_a_drawn_clock(spec: ScenarioSpec) -> bool:
+    """Whether some policy decides on the statement or standing-orders clock, whose delays are
+    drawn (scenario/clocks.py): the scenario then has uncertain timing of its own."""
+    kinds = {**standard_kinds(), **spec.action_kinds}
+    return any(policy.deliberation_hours is None and policy_clock(policy, kinds) != "deliberation"
+               for actor in spec.actors.values() for policy in actor.policies)
+
+
 def _no_uncertainty(spec: ScenarioSpec) -> list[Problem]:
     """A scenario with no distribution anywhere (its own numbers, the defaults it keeps, the
     standard kinds its orders use): every run draws the same delays, salvos and parameters."""
     used = {order.action for _, order in _orders(spec)} - set(spec.action_kinds)
     kinds = [kind for kid, kind in standard_kinds().items() if kid in used]
     warns = any(order.warn for _, order in _orders(spec))
-    if _uncertain(spec, warns) or _uncertain(kinds):
+    if _uncertain(spec, warns) or _uncertain(kinds) or _on_a_drawn_clock(spec):
         return []
     return [Problem(None, ("name",), (
         "warning: every number in this scenario is a constant (no distribution, in its own "
