@@ -15,7 +15,7 @@ timed act, chosen during a deliberation), the callback is still scheduled for th
 from __future__ import annotations
 
 from collections.abc import Callable
-from heapq import heappush
+from heapq import heappop, heappush
 from typing import Any
 
 import simpy
@@ -53,14 +53,13 @@ Callback = Callable[[object], None]  # called with the scheduled object, which i
 
 
 class _Call:
-    """What SimPy's loop needs of a scheduled event, and no more: its callbacks, and that it
-    succeeded (with no value). A plain slotted object: a ``simpy.Event`` carries a ``__dict__``
-    and an ``__init__``, and one of these is made for every wait of every run."""
+    """A scheduled callback: what the run's loop (``World.run``) pops off SimPy's queue and
+    calls. A plain slotted object holding the callback itself, not a ``simpy.Event`` (which
+    carries a ``__dict__``, an ``__init__`` and a list of callbacks): one is made for every
+    wait of every run."""
 
-    __slots__ = ("callbacks",)
-    callbacks: list[Callback]
-    _ok = True
-    _value = None
+    __slots__ = ("fn",)
+    fn: Callback
 
 
 _new = object.__new__  # a _Call without an __init__ to run
@@ -68,8 +67,12 @@ _new = object.__new__  # a _Call without an __init__ to run
 
 def _call(callback: Callback) -> _Call:
     call = _new(_Call)
-    call.callbacks = [callback]
+    call.fn = callback
     return call
+
+
+def _ignore(_: object) -> None:
+    """The stop's callback: the loop ends before calling it."""
 
 
 class _Deferred:
@@ -155,7 +158,8 @@ class World:
         self.tally = Tally(scenario)
         self.busy = 0
         self.last_hostile = 0.0
-        self.stop = self.env.event()
+        self.stop = _call(_ignore)  # scheduled by ``finish``: the loop ends when it comes up
+        self._stopping = False
         self._quiet = scenario.spec.quiet_days * 24.0
         self._stop_at_terminal = scenario.spec.after_terminal == "stop"
         self._waiting = False  # the quiet watch waits for nothing to be busy
@@ -187,9 +191,25 @@ class World:
         self._watch()
         self._after(self.scenario.spec.horizon_days * 24.0, lambda _: self.finish("horizon"))
         try:
-            self.env.run(until=self.stop)
+            self._loop()
         finally:
             self._queue.clear()  # what was still to come: its callbacks hold the world in a cycle
+
+    def _loop(self) -> None:
+        """SimPy's ``Environment.run(until=stop)``, for queues of ``_Call`` alone: pop the next
+        scheduled callback in (time, priority, sequence) order, move the clock, call it; end
+        when ``finish``'s stop comes up. The same order as SimPy's ``step``, without its
+        per-event work (a list of callbacks, a failure check) on every wait of a run."""
+        queue, env, stop, pop = self._queue, self.env, self.stop, heappop
+        while True:
+            try:
+                now, _, _, call = pop(queue)
+            except IndexError:
+                raise RuntimeError("no scheduled events left but the run has not finished") from None
+            env._now = now
+            if call is stop:
+                return
+            call.fn(call)
 
     def _open_inside(self, start: InitialStateDef) -> None:
         """Set the state the crisis is in at t = 0 (``initial_state``): rungs reached,
@@ -272,9 +292,10 @@ class World:
         raise runaway(limit, value, self.env._now, self.recent, source)
 
     def finish(self, how: str, outcome: str | None = None) -> None:
-        if not self.stop.triggered:
+        if not self._stopping:  # as ``simpy.Event.succeed``: at once, before later events
+            self._stopping = True
             self.tally.ended_by, self.tally.terminal_outcome = how, outcome
-            self.stop.succeed()
+            heappush(self._queue, (self.env._now, URGENT, next(self._sequence), self.stop))
 
     def _watch(self, _: object = None) -> None:
         """End the run once no hostile act has happened for the quiet period and nothing is
