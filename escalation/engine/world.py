@@ -24,7 +24,7 @@ from simpy.events import NORMAL, URGENT
 from escalation.engine import avoidance, effects
 from escalation.engine.context import SettlingContext
 from escalation.engine.defence import Engagement, defenders
-from escalation.engine.delivery import report
+from escalation.engine.delivery import Observer, report
 from escalation.engine.formulas import decided
 from escalation.engine.guard import Recent, bad_delay, beyond, people, runaway
 from escalation.engine.namespace_view import StandingView
@@ -170,6 +170,7 @@ class World:
         self._instant_left = 0
         self.recent = Recent()
         self.disguises: dict[int, AttributionDef] = {}  # event id -> who it appears to be from
+        self.observers: list[Observer] | None = None  # delivery.observers, at the first report
         self.deliberations = 0  # held on something to decide (follow-ups too): see avoidance
         if avoidance.enabled():
             avoidance.share_verdicts(self)
