@@ -52,27 +52,9 @@ from escalation.scenario.compiled import (
 Callback = Callable[[object], None]  # called with the scheduled object, which it ignores
 
 
-class _Call:
-    """A scheduled callback: what the run's loop (``World.run``) pops off SimPy's queue and
-    calls. A plain slotted object holding the callback itself, not a ``simpy.Event`` (which
-    carries a ``__dict__``, an ``__init__`` and a list of callbacks): one is made for every
-    wait of every run."""
-
-    __slots__ = ("fn",)
-    fn: Callback
-
-
-_new = object.__new__  # a _Call without an __init__ to run
-
-
-def _call(callback: Callback) -> _Call:
-    call = _new(_Call)
-    call.fn = callback
-    return call
-
-
-def _ignore(_: object) -> None:
-    """The stop's callback: the loop ends before calling it."""
+def _stop(_: object) -> None:
+    """The run's stop, scheduled by ``World.finish``: the loop ends when it comes up, before
+    calling it."""
 
 
 class _Deferred:
@@ -158,7 +140,6 @@ class World:
         self.tally = Tally(scenario)
         self.busy = 0
         self.last_hostile = 0.0
-        self.stop = _call(_ignore)  # scheduled by ``finish``: the loop ends when it comes up
         self._stopping = False
         self._quiet = scenario.spec.quiet_days * 24.0
         self._stop_at_terminal = scenario.spec.after_terminal == "stop"
@@ -197,20 +178,21 @@ class World:
             self._queue.clear()  # what was still to come: its callbacks hold the world in a cycle
 
     def _loop(self) -> None:
-        """SimPy's ``Environment.run(until=stop)``, for queues of ``_Call`` alone: pop the next
-        scheduled callback in (time, priority, sequence) order, move the clock, call it; end
-        when ``finish``'s stop comes up. The same order as SimPy's ``step``, without its
-        per-event work (a list of callbacks, a failure check) on every wait of a run."""
-        queue, env, stop, pop = self._queue, self.env, self.stop, heappop
+        """SimPy's ``Environment.run(until=stop)`` for a queue of callbacks: pop the next in
+        (time, priority, sequence) order, move the clock, call it; end when ``finish``'s stop
+        comes up. The same order as SimPy's ``step``, without an event object per wait of a
+        run (SimPy's queue holds (time, priority, sequence, event); this one holds the
+        callback itself where the event was)."""
+        queue, env, pop = self._queue, self.env, heappop
         while True:
             try:
-                now, _, _, call = pop(queue)
+                now, _, _, callback = pop(queue)
             except IndexError:
                 raise RuntimeError("no scheduled events left but the run has not finished") from None
             env._now = now
-            if call is stop:
+            if callback is _stop:
                 return
-            call.fn(call)
+            callback(None)
 
     def _open_inside(self, start: InitialStateDef) -> None:
         """Set the state the crisis is in at t = 0 (``initial_state``): rungs reached,
@@ -260,7 +242,7 @@ class World:
         self._events_left -= 1
         if at == now or self._events_left < 0:
             self._guard(now, at == now, callback)
-        heappush(self._queue, (at, NORMAL, next(self._sequence), _call(callback)))
+        heappush(self._queue, (at, NORMAL, next(self._sequence), callback))
 
     def _soon(self, callback: Callback) -> None:
         """Call ``callback`` in a step of its own at this moment, before later timeouts: when a
@@ -268,7 +250,7 @@ class World:
         now = self.env._now
         self._events_left -= 1
         self._guard(now, True, callback)
-        heappush(self._queue, (now, URGENT, next(self._sequence), _call(callback)))
+        heappush(self._queue, (now, URGENT, next(self._sequence), callback))
 
     def _guard(self, now: float, same_instant: bool, callback: Callback) -> None:
         """The run guard: stop a run that schedules more than its scenario's limits allow,
@@ -296,7 +278,7 @@ class World:
         if not self._stopping:  # as ``simpy.Event.succeed``: at once, before later events
             self._stopping = True
             self.tally.ended_by, self.tally.terminal_outcome = how, outcome
-            heappush(self._queue, (self.env._now, URGENT, next(self._sequence), self.stop))
+            heappush(self._queue, (self.env._now, URGENT, next(self._sequence), _stop))
 
     def _watch(self, _: object = None) -> None:
         """End the run once no hostile act has happened for the quiet period and nothing is
