@@ -29,8 +29,9 @@ from escalation.engine.formulas import decided
 from escalation.engine.perception import disclosure_steps, distortion, perceived_counts
 from escalation.engine.records import Event, Perceived
 from escalation.engine.state import ActorState, Lane
+from escalation.engine.variates import draw
 from escalation.policies.base import Act, Policy
-from escalation.scenario.compiled import AttributionDef, Variate, draw
+from escalation.scenario.compiled import AttributionDef, Variate
 
 if TYPE_CHECKING:
     from escalation.engine.world import World
@@ -97,9 +98,7 @@ def report(world: World, event: Event) -> None:
         observer = seer.state
         me = seer.id
         rng = streams[seer.perceive]
-        delay = seer.delay
-        if delay.__class__ is not float:
-            delay = delay.sample(rng)  # type: ignore[union-attr]
+        delay = draw(seer.delay, rng)
         lanes = observer.follow if actor == me else observer.lanes
         if disguise is None:
             author, first_key, update_key = actor, keys[0], keys[1]
@@ -188,9 +187,7 @@ def _arrival(world: World, batch: list[Delivery]) -> Callable[[object], None]:
                 if not lane.deciding:  # an idle deliberation starts
                     lane.deciding = True
                     world.busy += 1
-                    delay = lane.delay
-                    world._after(delay if delay.__class__ is float else
-                                 delay.sample(streams[observer.decide]),  # type: ignore[union-attr]
+                    world._after(draw(lane.delay, streams[observer.decide]),
                                  _decision(world, observer, lane))
                 verdicts = lane.verdicts
                 if verdicts is not None:  # work avoidance: could its policies act on it?

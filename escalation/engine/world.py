@@ -32,6 +32,7 @@ from escalation.engine.records import PAST, Event, Perceived
 from escalation.engine.state import ActorState, Ladder, Tension
 from escalation.engine.tally import Tally
 from escalation.engine.targets import resolve_role, resolve_target
+from escalation.engine.variates import draw
 from escalation.model.bounds import MAX_PEOPLE, MAX_UNITS
 from escalation.model.streams import Streams
 from escalation.model.vocabulary import HOLDS, KINETIC, UNKNOWN_AUTHOR, Effect, StandardKind
@@ -46,7 +47,6 @@ from escalation.scenario.compiled import (
     KindDef,
     PastDef,
     Scenario,
-    draw,
 )
 
 Callback = Callable[[object], None]  # called with the scheduled object, which it ignores
