@@ -92,7 +92,7 @@ class TenseArrivals:
 
     def arrive(self, _: object) -> None:
         world = self.world
-        if world.tension.at(world.env.now) >= self.threshold and (
+        if world.tension.at(world.env._now) >= self.threshold and (
                 self.gate is None or self.gate()):
             self.occur()
             self.left -= 1
@@ -283,7 +283,7 @@ class World:
     def _watch(self, _: object = None) -> None:
         """End the run once no hostile act has happened for the quiet period and nothing is
         being decided, carried out or first reported; else look again when that may be so."""
-        remaining = self.last_hostile + self._quiet - self.env.now
+        remaining = self.last_hostile + self._quiet - self.env._now
         if remaining > 1e-9:
             self._after(remaining, self._watch)
         elif self.busy > 0:
@@ -352,20 +352,20 @@ class World:
                 state.inventory[weapon] -= salvo
         origin = order.origin[int(rng.random() * len(order.origin))] if order.origin else ""
         self.busy += 1  # the act under way keeps the crisis open
-        started = self.env.now
+        started = self.env._now
         warned_at = self._warn(state, order.warn, asset, cause, label) if order.warn else None
         lead = 0.0 if not order.warn else act.lead if act.lead is not None else \
             draw(order.lead, rng)  # type: ignore[arg-type]
 
         def land(_: object = None) -> None:
-            notice = None if warned_at is None else self.env.now - warned_at[0]  # hours
+            notice = None if warned_at is None else self.env._now - warned_at[0]  # hours
             warned = notice is not None and notice >= 0
             helpers = self.defenders.get(owner) if salvo else None
             engagement = Engagement(self, asset, helpers) if helpers and asset else None
             damage = self._damage(kind.effect, rng, salvo, kind, asset, notice if warned else None,
                                   engagement)
             event = Event(
-                id=self._take_id(), time=self.env.now,
+                id=self._take_id(), time=self.env._now,
                 started=started, actor=me, kind=kind.id, effect=kind.effect, target=owner,
                 asset=asset.id if asset else "", host=asset.host if asset else "",
                 origin=origin, origin_host=self.scenario.assets[origin].host if origin else "",
@@ -436,21 +436,21 @@ class World:
         kind = self.scenario.kinds[StandardKind.WARNING]
         for actor in self._addressees(state, warned, asset, cause):
             warning = Event(
-                id=self._take_id(), time=self.env.now,
-                started=self.env.now, actor=state.d.id, kind=kind.id, effect=kind.effect,
+                id=self._take_id(), time=self.env._now,
+                started=self.env._now, actor=state.d.id, kind=kind.id, effect=kind.effect,
                 target=actor, goldstein=kind.goldstein, cause=cause.id if cause else None,
                 policy=label, note=f"warns of an attack on {asset.id if asset else 'its soil'}",
             )
             self._happened(warning, kind.rung)
             if asset is not None and actor == asset.owner:  # told directly: it can take cover
-                heard.append(self.env.now)
+                heard.append(self.env._now)
                 continue
             host = self.actors[actor]
             rng = self.streams[host.decide]
             hosts_target = asset is not None and asset.host == actor and asset.owner != actor
             if asset is not None and hosts_target and rng.random() < self.values[host.d.relays_warnings]:
                 delay = draw(host.d.relay_delay, rng)
-                heard.append(self.env.now + delay)
+                heard.append(self.env._now + delay)
                 self._after(delay, self._relay(actor, asset.owner, warning))
         return sorted(heard) or None
 
@@ -472,8 +472,8 @@ class World:
         def relay(_: object) -> None:
             kind = self.scenario.kinds[StandardKind.WARNING]
             event = Event(
-                id=self._take_id(), time=self.env.now,
-                started=self.env.now, actor=host, kind=kind.id, effect=kind.effect, target=owner,
+                id=self._take_id(), time=self.env._now,
+                started=self.env._now, actor=host, kind=kind.id, effect=kind.effect, target=owner,
                 goldstein=kind.goldstein, cause=warning.id, policy="relays_warnings",
                 note="passes the warning on",
             )
@@ -503,8 +503,8 @@ class World:
         def occur() -> None:
             deaths = people(draw(accident.deaths, rng), f"accident {accident.id}'s deaths")
             event = Event(
-                id=self._take_id(), time=self.env.now,
-                started=self.env.now, actor=accident.actor, kind=kind.id, effect=kind.effect,
+                id=self._take_id(), time=self.env._now,
+                started=self.env._now, actor=accident.actor, kind=kind.id, effect=kind.effect,
                 target=accident.victims or "", deaths=deaths, policy=f"accident:{accident.id}",
                 note=accident.description,
             )
@@ -530,12 +530,12 @@ class World:
             event.rung = self.ladder.raise_to(event.actor, event.target, event.rung,
                                               event.homeland, event.deaths)
             if self.ladder.top > top:
-                self.tally.reached(self.ladder.top, self.env.now / 24.0)
-            self.last_hostile = self.env.now
+                self.tally.reached(self.ladder.top, self.env._now / 24.0)
+            self.last_hostile = self.env._now
         else:
             event.rung = base_rung
         amount = -event.goldstein * self.values[self.scenario.tension.per_goldstein]
-        event.tension = self.tension.add(self.env.now, amount)
+        event.tension = self.tension.add(self.env._now, amount)
         self.tally.record(event, actor, self.actors.get(event.target))
         if event.effect in HOLDS and event.target in self.actors:  # a sponsor and its proxy
             self.actors[event.target].restrained = event.effect == Effect.RESTRAIN
@@ -545,7 +545,7 @@ class World:
         if self.tally.terminal_outcome is None:
             outcome = self.tally.terminal(self)
             if outcome is not None:
-                self.tally.terminal_day = self.env.now / 24.0
+                self.tally.terminal_day = self.env._now / 24.0
                 if self._stop_at_terminal:
                     self.finish("terminal", outcome)
                 else:  # the class is kept; the crisis runs on to its end
