@@ -9,7 +9,10 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from escalation import native
 from escalation._version import __version__
+
+native.use_sources()  # before anything imports the engine: its sources or its compiled build
 
 if TYPE_CHECKING:
     from escalation.engine.records import Event, Perceived, RunRecord

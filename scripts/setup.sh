@@ -24,8 +24,11 @@ if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv ($("$PYTHON" --version))"
   "$PYTHON" -m venv .venv
 fi
-if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] \
-   || ! .venv/bin/python -c "import escalation" 2>/dev/null; then
+# Installed again when the build's description changed, or when the engine's compiled core is
+# older than its sources (escalation/native.py: the sources would run instead, slower)
+if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] || [ setup.py -nt "$STAMP" ] \
+   || ! .venv/bin/python -W ignore -c "import sys, escalation.native as n; sys.exit(n.stale())" \
+        2>/dev/null; then
   echo "setup: installing escalation${EXTRAS:+ with [$EXTRAS]} into .venv; the first time takes" \
        "a minute or two (pip's log: $LOG)"
   if ! { .venv/bin/python -m pip install --upgrade pip \
@@ -35,5 +38,6 @@ if [ ! -f "$STAMP" ] || [ pyproject.toml -nt "$STAMP" ] \
     exit 1
   fi
   touch "$STAMP"
-  echo "setup: installed"
+  echo "setup: installed ($(.venv/bin/python -W ignore -c "import escalation.native as n
+print('engine compiled with mypyc' if n.compiled() else 'engine in pure Python: it could not be compiled here, see $LOG')"))"
 fi

@@ -4,7 +4,9 @@ checked against the reference generator's first output), and a stream per purpos
 
 from __future__ import annotations
 
+import random
 import statistics
+import zlib
 
 import numpy as np
 import pytest
@@ -88,3 +90,15 @@ def test_a_run_records_its_parameters_and_takes_them_as_given() -> None:
 
 def drawn_with_seed_0(scenario: escalation.Scenario) -> dict[str, float]:
     return escalation.simulate(scenario, seed=0, run=0).parameters
+
+
+@given(seed=st.integers(0, 2**64 - 1), purpose=st.text(max_size=20))
+def test_a_stream_is_the_random_random_its_key_seeds(seed: int, purpose: str) -> None:
+    """Streams are made without ``random.Random``'s Python ``__init__`` (a shortcut for speed):
+    each must still be, draw for draw, the generator ``random.Random(key)`` would be."""
+    stream = Streams(seed)[purpose]
+    reference = random.Random((seed << 32) | zlib.crc32(purpose.encode()))
+    assert type(stream) is random.Random
+    assert stream.getstate() == reference.getstate()
+    assert [stream.gauss(0.0, 1.0) for _ in range(3)] == [reference.gauss(0.0, 1.0) for _ in range(3)]
+    assert stream.random() == reference.random()

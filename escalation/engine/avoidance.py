@@ -10,7 +10,7 @@ over those names alone, every other name unknown (three-valued logic, so only a 
 whatever the rest is rules a policy out), and says no only where it could neither act, nor draw
 a random number, nor change its memory; a policy that does not say is always asked.
 
-The verdict is kept per lane and per report's static facts (``static_key``), for the lifetime
+The verdict is kept per lane and per report's static facts (``static_facts``), for the lifetime
 of the compiled scenario, and shared by every run of it in the process. A report a lane's
 policies could not act on still starts its deliberation when the lane is idle (the delay is
 drawn and the crisis kept open, as before), but does not join it, and a deliberation left with
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from escalation.engine.namespace_view import PerceptionView
 
 if TYPE_CHECKING:
-    from escalation.engine.records import Perceived
+    from escalation.engine.records import Event, Perceived
     from escalation.engine.state import ActorState
     from escalation.engine.world import World
     from escalation.policies.base import Policy
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 Verdicts = dict[tuple[object, ...], bool]
 
 # The names whose value a report fixes whatever the run's state: each is computed from the
-# fields ``static_key`` lists, the scenario (sponsors, assets) and who the observer is.
+# fields ``static_facts`` lists, the scenario (sponsors, assets) and who the observer is.
 STATIC_NAMES = (
     "perceived.kind", "perceived.effect", "perceived.actor", "perceived.sponsor",
     "perceived.attributed", "perceived.verified", "perceived.target", "perceived.asset",
@@ -47,12 +47,13 @@ STATIC_NAMES = (
 )
 
 
-def static_key(p: Perceived) -> tuple[object, ...]:
-    """What ``STATIC_NAMES`` are computed from: two reports with the same key give every
-    static name the same value, for the same observer."""
-    e = p.event
+def static_facts(e: Event) -> tuple[object, ...]:
+    """What ``STATIC_NAMES`` are computed from, with a report's author, ``update`` and
+    ``verified`` (the verdicts' key is these facts followed by those three): two reports with
+    the same key give every static name the same value, for the same observer. The event's
+    part is the same for every report of it (delivery.report computes it once per event)."""
     return (e.kind, e.effect, e.actor, e.target, e.asset, e.host, e.origin_host, e.rung,
-            e.goldstein, e.hostile, e.kinetic, e.homeland, p.author, p.update, p.verified)
+            e.goldstein, e.hostile, e.kinetic, e.homeland)
 
 
 def could_act(world: World, me: ActorState, policies: tuple[Policy, ...], p: Perceived) -> bool:

@@ -65,7 +65,7 @@ class DecisionContext(PerceptionView):
 
     @property
     def now_days(self) -> float:
-        return self.world.env.now / 24.0
+        return self.world.env._now / 24.0
 
     def value(self, slot: int) -> float:
         return self.world.values[slot]

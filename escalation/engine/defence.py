@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from escalation.engine.namespace_view import StandingView
 from escalation.engine.records import Event
 from escalation.engine.state import ActorState
+from escalation.model.draws import binomial
 from escalation.scenario.compiled import AssetDef, DefenceDef
-from escalation.scenario.distributions import binomial
 
 if TYPE_CHECKING:
     from escalation.engine.world import World

@@ -19,74 +19,115 @@ functions are written flat, with few calls.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from escalation.engine.avoidance import could_act, static_key
+from escalation.engine.avoidance import could_act, static_facts
 from escalation.engine.context import DecisionContext
 from escalation.engine.formulas import decided
 from escalation.engine.perception import disclosure_steps, distortion, perceived_counts
 from escalation.engine.records import Event, Perceived
 from escalation.engine.state import ActorState, Lane
+from escalation.engine.variates import draw
 from escalation.policies.base import Act, Policy
-from escalation.scenario.compiled import AttributionDef, Variate, draw
+from escalation.scenario.compiled import AttributionDef, Variate
 
 if TYPE_CHECKING:
     from escalation.engine.world import World
 
-Delivery = tuple[ActorState, Perceived, bool, tuple[int, int, float]]  # observer, report,
-# first?, own harm (deaths, injuries, US$ million)
+# observer, report, first?, own harm (deaths, injuries, US$ million), the verdicts' key (the
+# event's static facts, who it is taken to be from, update?, verification?: avoidance.py) and
+# the observer's lanes it reaches
+Delivery = tuple[ActorState, Perceived, bool, tuple[int, int, float], tuple[object, ...],
+                 Sequence[Lane]]
 _UNHARMED = (0, 0, 0.0)
+
+
+class Observer:
+    """What ``report`` reads of one observer for every report of a run, looked up once per
+    run (``observers``) instead of once per report: its state, its perception's delay and its
+    noise, bias and inflation in this run."""
+
+    __slots__ = ("bias", "delay", "id", "inflation", "noise", "perceive", "state")
+
+    def __init__(self, state: ActorState, values: list[float]) -> None:
+        d, perception = state.d, state.d.perception
+        self.state, self.id, self.perceive = state, d.id, state.perceive
+        self.delay = perception.delay
+        self.noise, self.bias = values[perception.noise], values[perception.bias]
+        self.inflation = values[perception.inflation]
+
+
+def observers(world: World) -> list[Observer]:
+    """Every actor as an observer, made at the run's first report."""
+    found = world.observers
+    if found is None:
+        found = world.observers = [Observer(state, world.values) for state in world.actors.values()]
+    return found
 
 
 def report(world: World, event: Event) -> None:
     """Send each actor its perception of ``event``: a first report, and revisions as
-    casualties are disclosed. Each first report keeps the run open until it arrives."""
+    casualties are disclosed. Each first report keeps the run open until it arrives.
+
+    Runs once per event for every actor: what does not change within a run is looked up
+    once (``observers``), what does not change within an event once per event (its static
+    facts, for the avoidance verdicts of every lane it reaches)."""
     actors = world.actors
     victim = actors.get(event.target)
-    if victim is not None and (event.deaths or event.injuries):
-        steps = disclosure_steps(event.deaths, event.injuries,
-                                 victim.d.death_stages, victim.d.injury_stages)
+    deaths, injuries = event.deaths, event.injuries
+    if victim is not None and (deaths or injuries):
+        steps = disclosure_steps(deaths, injuries, victim.d.death_stages, victim.d.injury_stages)
     else:
-        steps = ((0.0, event.deaths, event.injuries),)
+        steps = ((0.0, deaths, injuries),)
     w_deaths, w_injuries, w_value, w_economic = world.scenario.harm_weights
     lost = w_value * event.value_lost
     economic = event.economic_loss
-    values, streams = world.values, world.streams
+    streams = world.streams
+    actor = event.actor
     enemies = event.hostile and victim is not None
+    ladder = world.ladder
+    target = event.target
     disguise = world.disguises.get(event.id) if event.appears_as else None
+    facts = static_facts(event)
+    keys = ((*facts, actor, False, False), (*facts, actor, True, False))
     misled: list[Delivery] = []
     due: dict[float, list[Delivery]] = {}
-    for observer in actors.values():
-        d = observer.d
-        rng = streams[observer.perceive]
-        delay = draw(d.perception.delay, rng)
-        author = event.actor if disguise is None else _believed_author(world, d.id, event,
-                                                                       disguise, rng)
+    for seer in observers(world):
+        observer = seer.state
+        me = seer.id
+        rng = streams[seer.perceive]
+        delay = draw(seer.delay, rng)
+        lanes = observer.follow if actor == me else observer.lanes
+        if disguise is None:
+            author, first_key, update_key = actor, keys[0], keys[1]
+        else:
+            author = _believed_author(world, me, event, disguise, rng)
+            first_key, update_key = (*facts, author, False, False), (*facts, author, True, False)
         if observer is victim:
             factor, phantom = 1.0, 0
         else:
-            perception = d.perception
-            factor, phantom = distortion(
-                rng, values[perception.noise], values[perception.bias],
-                values[perception.inflation],
-                enemies and world.ladder.hostile(d.id, event.target),
-            )
-        before = _UNHARMED
+            factor, phantom = distortion(rng, seer.noise, seer.bias, seer.inflation,
+                                         enemies and ladder.hostile(me, target))
+        before_deaths = before_injuries = 0
         first = True
         seen_economic = economic * factor if economic else 0.0  # the whole loss at once
-        for after, deaths, injuries in steps:
+        for after, step_deaths, step_injuries in steps:
             own = _UNHARMED
             if observer is victim:
-                seen = (deaths, injuries)
-                own = (deaths - before[0], injuries - before[1], economic if first else 0.0)
-                before = (deaths, injuries, 0.0)
+                seen_deaths, seen_injuries = step_deaths, step_injuries
+                own = (step_deaths - before_deaths, step_injuries - before_injuries,
+                       economic if first else 0.0)
+                before_deaths, before_injuries = step_deaths, step_injuries
             else:
-                seen = perceived_counts(deaths, injuries, factor, phantom)
-            harm = w_deaths * seen[0] + w_injuries * seen[1] + lost + w_economic * seen_economic
-            delivery = (observer, Perceived(0.0, d.id, event, seen[0], seen[1], harm, not first,
-                                            author, False, seen_economic), first, own)
+                seen_deaths, seen_injuries = perceived_counts(step_deaths, step_injuries, factor,
+                                                              phantom)
+            harm = w_deaths * seen_deaths + w_injuries * seen_injuries + lost + \
+                w_economic * seen_economic
+            delivery = (observer, Perceived(0.0, me, event, seen_deaths, seen_injuries, harm,
+                                            not first, author, False, seen_economic),
+                        first, own, first_key if first else update_key, lanes)
             first = False
             at = delay + after
             batch = due.get(at)
@@ -94,9 +135,10 @@ def report(world: World, event: Event) -> None:
                 due[at] = [delivery]
             else:
                 batch.append(delivery)
-        if author != event.actor:  # its last belief, to be corrected if the truth comes out
-            misled.append((observer, Perceived(0.0, d.id, event, seen[0], seen[1], harm, False,
-                                               event.actor, True, seen_economic), False, _UNHARMED))
+        if author != actor:  # its last belief, to be corrected if the truth comes out
+            misled.append((observer, Perceived(0.0, me, event, seen_deaths, seen_injuries, harm,
+                                               False, actor, True, seen_economic), False,
+                           _UNHARMED, (*facts, actor, False, True), lanes))
     world.busy += len(actors)
     for at, batch in due.items():
         world._after(at, _arrival(world, batch))
@@ -131,9 +173,9 @@ def _arrival(world: World, batch: list[Delivery]) -> Callable[[object], None]:
     follow-up of its own acts, for a report of one) that is idle, and joins it unless no
     policy of the lane could act on it (engine/avoidance.py)."""
     def arrive(_: object) -> None:
-        now, firsts = world.env.now, 0
+        now, firsts = world.env._now, 0
         keep, streams = world.keep_events, world.streams
-        for observer, perceived, first, own in batch:
+        for observer, perceived, first, own, key, lanes in batch:
             perceived.time = now
             if own is not _UNHARMED:
                 observer.deaths_suffered += own[0]
@@ -141,9 +183,7 @@ def _arrival(world: World, batch: list[Delivery]) -> Callable[[object], None]:
                 observer.economic_suffered += own[2]
             if keep:
                 world.perceptions.append(perceived)
-            key = None
-            for lane in observer.follow if perceived.event.actor == observer.d.id \
-                    else observer.lanes:
+            for lane in lanes:
                 if not lane.deciding:  # an idle deliberation starts
                     lane.deciding = True
                     world.busy += 1
@@ -151,8 +191,6 @@ def _arrival(world: World, batch: list[Delivery]) -> Callable[[object], None]:
                                  _decision(world, observer, lane))
                 verdicts = lane.verdicts
                 if verdicts is not None:  # work avoidance: could its policies act on it?
-                    if key is None:
-                        key = static_key(perceived)
                     could = verdicts.get(key)
                     if could is None:
                         could = verdicts[key] = could_act(world, observer, lane.policies,

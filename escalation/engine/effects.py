@@ -7,7 +7,7 @@ import random
 from collections.abc import Callable
 from typing import NamedTuple
 
-from escalation.scenario.distributions import binomial, poisson
+from escalation.model.draws import binomial, poisson
 
 
 class Damage(NamedTuple):

@@ -113,10 +113,10 @@ _GETTERS: dict[str, Callable[[PerceptionView], object]] = {
     "own.injuries_suffered": lambda n: float(n.me.injuries_suffered),
     "own.economic_loss": lambda n: n.me.economic_suffered,
     "own.restrained": lambda n: n.me.restrained,
-    "tension": lambda n: n.world.tension.at(n.world.env.now),
-    "alert": lambda n: n.world.tension.at(n.world.env.now)
+    "tension": lambda n: n.world.tension.at(n.world.env._now),
+    "alert": lambda n: n.world.tension.at(n.world.env._now)
     >= n.world.values[n.world.scenario.tension.alert_threshold],
-    "time": lambda n: n.world.env.now / 24.0,
+    "time": lambda n: n.world.env._now / 24.0,
     "max_rung": lambda n: float(n.world.ladder.top),
     "pair_rung": lambda n: float(n.world.ladder.between(n.me.d.id, n.p.author)),
 }

@@ -7,7 +7,7 @@ import random
 from functools import lru_cache
 
 from escalation.model.bounds import MAX_PEOPLE
-from escalation.scenario.distributions import poisson
+from escalation.model.draws import gauss, poisson
 
 _MAX_LOG_FACTOR = math.log(MAX_PEOPLE)  # no observer misjudges a count by more than this
 
@@ -44,7 +44,7 @@ def distortion(
     """How one outside observer misjudges one event: a log-normal scale error, its bias when
     the victims are its enemies, and phantom deaths its media invent. Drawn once per event,
     so later disclosures are misjudged consistently."""
-    factor = math.exp(min(noise * rng.gauss(0.0, 1.0), _MAX_LOG_FACTOR)) if noise > 0 else 1.0
+    factor = math.exp(min(noise * gauss(rng, 0.0, 1.0), _MAX_LOG_FACTOR)) if noise > 0 else 1.0
     if enemy:
         factor *= bias
     phantom = min(poisson(rng, inflation), MAX_PEOPLE) if enemy and inflation > 0 else 0

@@ -66,6 +66,17 @@ class Perceived:
     economic: float = 0.0  # economic loss as perceived, US$ million
 
 
+def _nan_once(value: Any) -> Any:
+    """One NaN object for every missing number: rows compare equal (``==`` on dicts takes a
+    NaN for equal to itself only when it is the same object), as they do when the engine runs
+    as Python, where every such NaN is ``math.nan``; compiled (escalation/native.py), a float
+    field is stored unboxed and read back as a new object each time."""
+    return _NAN if value.__class__ is float and value != value else value
+
+
+_NAN: object = math.nan  # one object (compiled, a float constant would be boxed anew each time)
+
+
 _NESTED = frozenset({*BY_ACTOR, "threats", "parameters", "rung_days", "events",
                      "perceptions", "first_act_days"})
 
@@ -113,7 +124,8 @@ class RunRecord:
 
     def summary(self) -> dict[str, Any]:
         """A flat row: scalars, then deaths/injuries by side, threats, parameters."""
-        row = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _NESTED}
+        row = {f.name: _nan_once(getattr(self, f.name)) for f in fields(self)
+               if f.name not in _NESTED}
         for family in BY_ACTOR:
             row.update({f"{family}.{k}": v for k, v in getattr(self, family).items()})
         row.update({f"threat.{k}": v for k, v in self.threats.items()})

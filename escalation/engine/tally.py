@@ -143,12 +143,12 @@ class SummaryView(dict[str, object]):
 
 _SUMMARY: dict[str, Callable[[Tally, World], object]] = {
     "ended_by": lambda t, w: t.ended_by,
-    "duration_days": lambda t, w: w.env.now / 24.0,
+    "duration_days": lambda t, w: w.env._now / 24.0,
     "crisis_days": lambda t, w: w.last_hostile / 24.0,
     "max_rung": lambda t, w: float(w.ladder.top),
     "start_rung": lambda t, w: float(t.start_rung),
     "wars_started": lambda t, w: float(w.ladder.wars),
     "max_tension": lambda t, w: w.tension.peak,
-    "tension": lambda t, w: w.tension.at(w.env.now),
+    "tension": lambda t, w: w.tension.at(w.env._now),
     **{name: (lambda attribute: lambda t, w: float(getattr(t, attribute)))(name) for name in COUNTS},
 }

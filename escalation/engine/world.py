@@ -15,7 +15,7 @@ timed act, chosen during a deliberation), the callback is still scheduled for th
 from __future__ import annotations
 
 from collections.abc import Callable
-from heapq import heappush
+from heapq import heappop, heappush
 from typing import Any
 
 import simpy
@@ -24,7 +24,7 @@ from simpy.events import NORMAL, URGENT
 from escalation.engine import avoidance, effects
 from escalation.engine.context import SettlingContext
 from escalation.engine.defence import Engagement, defenders
-from escalation.engine.delivery import report
+from escalation.engine.delivery import Observer, report
 from escalation.engine.formulas import decided
 from escalation.engine.guard import Recent, bad_delay, beyond, people, runaway
 from escalation.engine.namespace_view import StandingView
@@ -32,6 +32,7 @@ from escalation.engine.records import PAST, Event, Perceived
 from escalation.engine.state import ActorState, Ladder, Tension
 from escalation.engine.tally import Tally
 from escalation.engine.targets import resolve_role, resolve_target
+from escalation.engine.variates import draw
 from escalation.model.bounds import MAX_PEOPLE, MAX_UNITS
 from escalation.model.streams import Streams
 from escalation.model.vocabulary import HOLDS, KINETIC, UNKNOWN_AUTHOR, Effect, StandardKind
@@ -46,30 +47,14 @@ from escalation.scenario.compiled import (
     KindDef,
     PastDef,
     Scenario,
-    draw,
 )
 
 Callback = Callable[[object], None]  # called with the scheduled object, which it ignores
 
 
-class _Call:
-    """What SimPy's loop needs of a scheduled event, and no more: its callbacks, and that it
-    succeeded (with no value). A plain slotted object: a ``simpy.Event`` carries a ``__dict__``
-    and an ``__init__``, and one of these is made for every wait of every run."""
-
-    __slots__ = ("callbacks",)
-    callbacks: list[Callback]
-    _ok = True
-    _value = None
-
-
-_new = object.__new__  # a _Call without an __init__ to run
-
-
-def _call(callback: Callback) -> _Call:
-    call = _new(_Call)
-    call.callbacks = [callback]
-    return call
+def _stop(_: object) -> None:
+    """The run's stop, scheduled by ``World.finish``: the loop ends when it comes up, before
+    calling it."""
 
 
 class _Deferred:
@@ -107,7 +92,7 @@ class TenseArrivals:
 
     def arrive(self, _: object) -> None:
         world = self.world
-        if world.tension.at(world.env.now) >= self.threshold and (
+        if world.tension.at(world.env._now) >= self.threshold and (
                 self.gate is None or self.gate()):
             self.occur()
             self.left -= 1
@@ -155,7 +140,7 @@ class World:
         self.tally = Tally(scenario)
         self.busy = 0
         self.last_hostile = 0.0
-        self.stop = self.env.event()
+        self._stopping = False
         self._quiet = scenario.spec.quiet_days * 24.0
         self._stop_at_terminal = scenario.spec.after_terminal == "stop"
         self._waiting = False  # the quiet watch waits for nothing to be busy
@@ -166,6 +151,7 @@ class World:
         self._instant_left = 0
         self.recent = Recent()
         self.disguises: dict[int, AttributionDef] = {}  # event id -> who it appears to be from
+        self.observers: list[Observer] | None = None  # delivery.observers, at the first report
         self.deliberations = 0  # held on something to decide (follow-ups too): see avoidance
         if avoidance.enabled():
             avoidance.share_verdicts(self)
@@ -187,9 +173,26 @@ class World:
         self._watch()
         self._after(self.scenario.spec.horizon_days * 24.0, lambda _: self.finish("horizon"))
         try:
-            self.env.run(until=self.stop)
+            self._loop()
         finally:
             self._queue.clear()  # what was still to come: its callbacks hold the world in a cycle
+
+    def _loop(self) -> None:
+        """SimPy's ``Environment.run(until=stop)`` for a queue of callbacks: pop the next in
+        (time, priority, sequence) order, move the clock, call it; end when ``finish``'s stop
+        comes up. The same order as SimPy's ``step``, without an event object per wait of a
+        run (SimPy's queue holds (time, priority, sequence, event); this one holds the
+        callback itself where the event was)."""
+        queue, env, pop = self._queue, self.env, heappop
+        while True:
+            try:
+                now, _, _, callback = pop(queue)
+            except IndexError:
+                raise RuntimeError("no scheduled events left but the run has not finished") from None
+            env._now = now
+            if callback is _stop:
+                return
+            callback(None)
 
     def _open_inside(self, start: InitialStateDef) -> None:
         """Set the state the crisis is in at t = 0 (``initial_state``): rungs reached,
@@ -239,7 +242,7 @@ class World:
         self._events_left -= 1
         if at == now or self._events_left < 0:
             self._guard(now, at == now, callback)
-        heappush(self._queue, (at, NORMAL, next(self._sequence), _call(callback)))
+        heappush(self._queue, (at, NORMAL, next(self._sequence), callback))
 
     def _soon(self, callback: Callback) -> None:
         """Call ``callback`` in a step of its own at this moment, before later timeouts: when a
@@ -247,7 +250,7 @@ class World:
         now = self.env._now
         self._events_left -= 1
         self._guard(now, True, callback)
-        heappush(self._queue, (now, URGENT, next(self._sequence), _call(callback)))
+        heappush(self._queue, (now, URGENT, next(self._sequence), callback))
 
     def _guard(self, now: float, same_instant: bool, callback: Callback) -> None:
         """The run guard: stop a run that schedules more than its scenario's limits allow,
@@ -272,14 +275,15 @@ class World:
         raise runaway(limit, value, self.env._now, self.recent, source)
 
     def finish(self, how: str, outcome: str | None = None) -> None:
-        if not self.stop.triggered:
+        if not self._stopping:  # as ``simpy.Event.succeed``: at once, before later events
+            self._stopping = True
             self.tally.ended_by, self.tally.terminal_outcome = how, outcome
-            self.stop.succeed()
+            heappush(self._queue, (self.env._now, URGENT, next(self._sequence), _stop))
 
     def _watch(self, _: object = None) -> None:
         """End the run once no hostile act has happened for the quiet period and nothing is
         being decided, carried out or first reported; else look again when that may be so."""
-        remaining = self.last_hostile + self._quiet - self.env.now
+        remaining = self.last_hostile + self._quiet - self.env._now
         if remaining > 1e-9:
             self._after(remaining, self._watch)
         elif self.busy > 0:
@@ -348,20 +352,20 @@ class World:
                 state.inventory[weapon] -= salvo
         origin = order.origin[int(rng.random() * len(order.origin))] if order.origin else ""
         self.busy += 1  # the act under way keeps the crisis open
-        started = self.env.now
+        started = self.env._now
         warned_at = self._warn(state, order.warn, asset, cause, label) if order.warn else None
         lead = 0.0 if not order.warn else act.lead if act.lead is not None else \
             draw(order.lead, rng)  # type: ignore[arg-type]
 
         def land(_: object = None) -> None:
-            notice = None if warned_at is None else self.env.now - warned_at[0]  # hours
+            notice = None if warned_at is None else self.env._now - warned_at[0]  # hours
             warned = notice is not None and notice >= 0
             helpers = self.defenders.get(owner) if salvo else None
             engagement = Engagement(self, asset, helpers) if helpers and asset else None
             damage = self._damage(kind.effect, rng, salvo, kind, asset, notice if warned else None,
                                   engagement)
             event = Event(
-                id=self._take_id(), time=self.env.now,
+                id=self._take_id(), time=self.env._now,
                 started=started, actor=me, kind=kind.id, effect=kind.effect, target=owner,
                 asset=asset.id if asset else "", host=asset.host if asset else "",
                 origin=origin, origin_host=self.scenario.assets[origin].host if origin else "",
@@ -432,21 +436,21 @@ class World:
         kind = self.scenario.kinds[StandardKind.WARNING]
         for actor in self._addressees(state, warned, asset, cause):
             warning = Event(
-                id=self._take_id(), time=self.env.now,
-                started=self.env.now, actor=state.d.id, kind=kind.id, effect=kind.effect,
+                id=self._take_id(), time=self.env._now,
+                started=self.env._now, actor=state.d.id, kind=kind.id, effect=kind.effect,
                 target=actor, goldstein=kind.goldstein, cause=cause.id if cause else None,
                 policy=label, note=f"warns of an attack on {asset.id if asset else 'its soil'}",
             )
             self._happened(warning, kind.rung)
             if asset is not None and actor == asset.owner:  # told directly: it can take cover
-                heard.append(self.env.now)
+                heard.append(self.env._now)
                 continue
             host = self.actors[actor]
             rng = self.streams[host.decide]
             hosts_target = asset is not None and asset.host == actor and asset.owner != actor
             if asset is not None and hosts_target and rng.random() < self.values[host.d.relays_warnings]:
                 delay = draw(host.d.relay_delay, rng)
-                heard.append(self.env.now + delay)
+                heard.append(self.env._now + delay)
                 self._after(delay, self._relay(actor, asset.owner, warning))
         return sorted(heard) or None
 
@@ -468,8 +472,8 @@ class World:
         def relay(_: object) -> None:
             kind = self.scenario.kinds[StandardKind.WARNING]
             event = Event(
-                id=self._take_id(), time=self.env.now,
-                started=self.env.now, actor=host, kind=kind.id, effect=kind.effect, target=owner,
+                id=self._take_id(), time=self.env._now,
+                started=self.env._now, actor=host, kind=kind.id, effect=kind.effect, target=owner,
                 goldstein=kind.goldstein, cause=warning.id, policy="relays_warnings",
                 note="passes the warning on",
             )
@@ -499,8 +503,8 @@ class World:
         def occur() -> None:
             deaths = people(draw(accident.deaths, rng), f"accident {accident.id}'s deaths")
             event = Event(
-                id=self._take_id(), time=self.env.now,
-                started=self.env.now, actor=accident.actor, kind=kind.id, effect=kind.effect,
+                id=self._take_id(), time=self.env._now,
+                started=self.env._now, actor=accident.actor, kind=kind.id, effect=kind.effect,
                 target=accident.victims or "", deaths=deaths, policy=f"accident:{accident.id}",
                 note=accident.description,
             )
@@ -526,12 +530,12 @@ class World:
             event.rung = self.ladder.raise_to(event.actor, event.target, event.rung,
                                               event.homeland, event.deaths)
             if self.ladder.top > top:
-                self.tally.reached(self.ladder.top, self.env.now / 24.0)
-            self.last_hostile = self.env.now
+                self.tally.reached(self.ladder.top, self.env._now / 24.0)
+            self.last_hostile = self.env._now
         else:
             event.rung = base_rung
         amount = -event.goldstein * self.values[self.scenario.tension.per_goldstein]
-        event.tension = self.tension.add(self.env.now, amount)
+        event.tension = self.tension.add(self.env._now, amount)
         self.tally.record(event, actor, self.actors.get(event.target))
         if event.effect in HOLDS and event.target in self.actors:  # a sponsor and its proxy
             self.actors[event.target].restrained = event.effect == Effect.RESTRAIN
@@ -541,7 +545,7 @@ class World:
         if self.tally.terminal_outcome is None:
             outcome = self.tally.terminal(self)
             if outcome is not None:
-                self.tally.terminal_day = self.env.now / 24.0
+                self.tally.terminal_day = self.env._now / 24.0
                 if self._stop_at_terminal:
                     self.finish("terminal", outcome)
                 else:  # the class is kept; the crisis runs on to its end

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import zlib
+from _random import Random as _CRandom
 from collections.abc import Sequence
 
 import numpy as np
@@ -63,5 +64,13 @@ class Streams(dict[str, random.Random]):
         self.seed = seed
 
     def __missing__(self, purpose: str) -> random.Random:
-        stream = self[purpose] = random.Random((self.seed << 32) | zlib.crc32(purpose.encode()))
+        # ``random.Random(key)`` made without its Python ``__init__`` and ``seed`` (about a
+        # microsecond of a stream's cost): the C seeding alone, then what ``__init__`` sets
+        stream = self[purpose] = _new_random(random.Random)
+        _seed(stream, (self.seed << 32) | zlib.crc32(purpose.encode()))
+        stream.gauss_next = None  # type: ignore[attr-defined]
         return stream
+
+
+_new_random = random.Random.__new__
+_seed = _CRandom.seed  # an int key seeds as ``random.Random.seed`` does (version 2)

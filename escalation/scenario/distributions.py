@@ -18,6 +18,10 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from scipy import special
 
+from escalation.model.draws import binomial as binomial  # the counts, with the engine's draws
+from escalation.model.draws import lognormal, uniform
+from escalation.model.draws import poisson as poisson
+
 _FINITE = {"allow_inf_nan": False}
 
 
@@ -54,7 +58,7 @@ class Uniform(_Distribution):
         return _low_not_above_high(self)
 
     def sample(self, rng: random.Random) -> float:
-        return self.low + (self.high - self.low) * rng.random()
+        return uniform(rng, self.low, self.high)
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         return self.low + (self.high - self.low) * u
@@ -87,7 +91,6 @@ class Normal(_Distribution):
         return (self.low, self.high)
 
 
-_LARGEST_EXPONENT = 709.0  # math.exp of more overflows
 
 
 class LogNormal(_Distribution):
@@ -98,9 +101,7 @@ class LogNormal(_Distribution):
     sigma: float = Field(ge=0)
 
     def sample(self, rng: random.Random) -> float:
-        # a draw beyond the largest float is infinite (math.exp would raise): the engine's
-        # bounds then stop the run with a message (engine/guard.py)
-        return self.median * math.exp(min(self.sigma * rng.gauss(0.0, 1.0), _LARGEST_EXPONENT))
+        return lognormal(rng, self.median, self.sigma)
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         z = special.ndtri(np.clip(u, 1e-12, 1 - 1e-12))
@@ -227,32 +228,3 @@ Distribution = Annotated[
 DISTRIBUTION_NAMES = ("uniform", "normal", "lognormal", "beta", "triangular", "poisson", "choice")
 
 
-_LARGEST_MEAN = 1e18  # a mean beyond this (or infinite) is taken as this: callers cap counts far below
-
-
-def poisson(rng: random.Random, mean: float) -> int:
-    """A Poisson count; Knuth's method for small means, a normal approximation above 30."""
-    if not mean > 0:  # NaN too
-        return 0
-    if mean > 30:
-        mean = min(mean, _LARGEST_MEAN)
-        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
-    limit, count, product = math.exp(-mean), 0, rng.random()
-    while product > limit:
-        count += 1
-        product *= rng.random()
-    return count
-
-
-def binomial(rng: random.Random, trials: int, p: float) -> int:
-    """Successes in ``trials`` independent tries: a loop for the salvos of real crises, a
-    normal approximation (clipped to 0 .. trials) beyond a thousand tries."""
-    if not p > 0 or trials <= 0:  # NaN too
-        return 0
-    if p >= 1:
-        return trials
-    if trials > 1000:
-        spread = math.sqrt(trials * p * (1 - p))
-        return min(trials, max(0, round(rng.gauss(trials * p, spread))))
-    draw = rng.random
-    return sum(1 for _ in range(trials) if draw() < p)

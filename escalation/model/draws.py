@@ -1,0 +1,78 @@
+"""The scalar draws a run makes most, from its ``random.Random`` streams.
+
+A run draws a perception delay per actor and event, a deliberation delay per deliberation,
+each unit's fate in a salvo and casualty counts: a few hundred draws in a seed run. Their
+formulas live here, in a module of the compiled core (escalation/native.py), and the
+distributions of scenario/distributions.py call them for their ``sample``, so that both give
+the same number from the same stream.
+
+``gauss`` is ``random.Random.gauss`` stated again (the same two uniforms, the same arithmetic,
+and the same second value kept in the stream's ``gauss_next`` for the next call, whoever makes
+it), so that compiled code does not call back into the interpreter for each normal draw;
+tests/test_draws.py holds it to the standard library's, draw for draw.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from math import cos, log, sin, sqrt
+
+TWOPI = 2.0 * math.pi  # as random.py computes it
+LARGEST_EXPONENT = 709.0  # math.exp of more overflows
+_LARGEST_MEAN = 1e18  # a mean beyond this (or infinite) is taken as this: callers cap counts far below
+
+
+def gauss(rng: random.Random, mu: float, sigma: float) -> float:
+    """``rng.gauss(mu, sigma)``, the same value and the same state left behind."""
+    z = rng.gauss_next  # type: ignore[attr-defined]
+    rng.gauss_next = None  # type: ignore[attr-defined]
+    if z is None:
+        uniform = rng.random
+        x2pi = uniform() * TWOPI
+        g2rad = sqrt(-2.0 * log(1.0 - uniform()))
+        z = cos(x2pi) * g2rad
+        rng.gauss_next = sin(x2pi) * g2rad  # type: ignore[attr-defined]
+    return float(mu + z * sigma)
+
+
+def lognormal(rng: random.Random, median: float, sigma: float) -> float:
+    """A log-normal draw. One beyond the largest float is infinite (math.exp would raise):
+    the engine's bounds then stop the run with a message (engine/guard.py)."""
+    return median * math.exp(min(sigma * gauss(rng, 0.0, 1.0), LARGEST_EXPONENT))
+
+
+def uniform(rng: random.Random, low: float, high: float) -> float:
+    return low + (high - low) * rng.random()
+
+
+def poisson(rng: random.Random, mean: float) -> int:
+    """A Poisson count; Knuth's method for small means, a normal approximation above 30."""
+    if not mean > 0:  # NaN too
+        return 0
+    if mean > 30:
+        mean = min(mean, _LARGEST_MEAN)
+        return max(0, round(gauss(rng, mean, math.sqrt(mean))))
+    limit, count, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        count += 1
+        product *= rng.random()
+    return count
+
+
+def binomial(rng: random.Random, trials: int, p: float) -> int:
+    """Successes in ``trials`` independent tries: a loop for the salvos of real crises, a
+    normal approximation (clipped to 0 .. trials) beyond a thousand tries."""
+    if not p > 0 or trials <= 0:  # NaN too
+        return 0
+    if p >= 1:
+        return trials
+    if trials > 1000:
+        spread = math.sqrt(trials * p * (1 - p))
+        return min(trials, max(0, round(gauss(rng, trials * p, spread))))
+    draw = rng.random
+    successes = 0
+    for _ in range(trials):
+        if draw() < p:
+            successes += 1
+    return successes

@@ -1,0 +1,96 @@
+"""Build the package; compile the engine's core with mypyc where possible (optional).
+
+Everything else is in pyproject.toml. The modules listed in escalation/native.py are compiled
+to extension modules beside their sources when mypyc (a build requirement) and a C compiler
+are at hand. If anything about that fails, the installation goes on with the pure-Python
+engine, which gives the same results, and says so; ``ESCALATION_COMPILE=0`` skips the
+compilation on purpose. A finished build records a hash of each compiled source
+(escalation/_compiled.json) so that a source edited later is not shadowed by its stale build.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from setuptools import setup
+from setuptools.command.build_ext import build_ext
+
+ROOT = Path(__file__).resolve().parent
+
+
+def _native() -> Any:
+    """escalation/native.py, loaded alone (it needs only the standard library)."""
+    spec = importlib.util.spec_from_file_location("_escalation_native", ROOT / "escalation" / "native.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _say(message: str) -> None:
+    print(f"escalation build: {message}", file=sys.stderr, flush=True)
+
+
+NATIVE = _native()
+
+
+def extensions() -> list[Any]:
+    if os.environ.get("ESCALATION_COMPILE", "1") == "0":
+        _say("not compiling the engine (ESCALATION_COMPILE=0): pure Python")
+        return []
+    try:
+        from mypyc.build import mypycify
+
+        # mypy's options of its own, not pyproject's: the build environment has mypy but not
+        # the package's dependencies (pydantic's mypy plugin among them), read as Any here, and
+        # only the compiled modules are checked
+        options = ["--config-file=", "--ignore-missing-imports", "--follow-imports=silent",
+                   "--python-version=3.11"]
+        sources = [str(NATIVE.source_path(m, Path("escalation"))) for m in NATIVE.COMPILED]
+        return list(mypycify([*options, *sources], opt_level="3"))
+    except BaseException as error:  # mypy's errors end in SystemExit
+        _say(f"the engine could not be compiled ({type(error).__name__}: {error}); "
+             "installing it as pure Python (same results, slower)")
+        return []
+
+
+class BuildExt(build_ext):
+    """Builds the compiled core, or nothing, never a broken installation: a failed compile
+    leaves no extension module behind (a module shim without mypyc's shared library would
+    not import) and the sources run instead."""
+
+    def run(self) -> None:
+        if self.inplace:  # an earlier build's modules, which Python would import first
+            for old in [*ROOT.glob("escalation/**/*.so"), *ROOT.glob("*__mypyc.*.so")]:
+                old.unlink()
+            (ROOT / "escalation" / NATIVE.MANIFEST).unlink(missing_ok=True)
+        if not self.extensions:
+            return
+        try:
+            super().run()
+        except Exception as error:
+            _say(f"compiling the engine failed ({type(error).__name__}: {error}); "
+                 "installing it as pure Python (same results, slower)")
+            for output in self.get_outputs():
+                Path(output).unlink(missing_ok=True)
+            self.extensions = []
+            return
+        root = Path("." if self.inplace else self.build_lib) / "escalation"
+        (root / NATIVE.MANIFEST).write_text(json.dumps(NATIVE.source_hashes(ROOT / "escalation"),
+                                                       indent=1, sort_keys=True))
+        _say(f"compiled {len(NATIVE.COMPILED)} engine modules with mypyc")
+
+    def get_outputs(self) -> list[str]:
+        outputs = list(super().get_outputs())
+        if self.extensions:
+            root = Path("." if self.inplace else self.build_lib) / "escalation"
+            outputs.append(str(root / NATIVE.MANIFEST))
+        return outputs
+
+
+setup(ext_modules=extensions(), cmdclass={"build_ext": BuildExt})
