@@ -19,6 +19,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.internal.conjecture import providers
 
 import escalation
 from escalation.cli import main
@@ -172,9 +173,19 @@ def test_every_run_ends_and_is_well_formed_or_failed_with_a_reason(data: Data, s
         well_formed(escalation.simulate(scenario, seed=seed, run=run), scenario)
 
 
-def test_the_strategy_writes_loadable_scenarios_of_every_size() -> None:
+def test_the_strategy_writes_loadable_scenarios_of_every_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The property above is worth something only if most of what it writes loads, at every
-    size, and if some of it reaches a bound (derandomized: the same examples every time)."""
+    size, and if some of it reaches a bound (derandomized: the same examples every time).
+    Hypothesis also seeds its choices with literals it reads from the local package's Python
+    sources (the modules imported so far, none if the engine is compiled, parsing cut off
+    after 100 ms), so the examples would change with every edit of the package, with the
+    tests that ran before and with the machine's speed: here it draws from the strategy
+    alone."""
+    monkeypatch.setattr(providers, "_get_local_constants", providers.Constants, raising=False)
+    if hasattr(providers, "CONSTANTS_CACHE"):  # the pools earlier tests cached, locals included
+        monkeypatch.setattr(providers, "CONSTANTS_CACHE", type(providers.CONSTANTS_CACHE)(1024))
     sizes, loaded, failed = [], 0, 0
 
     @settings(max_examples=40, deadline=None, database=None, derandomize=True,
