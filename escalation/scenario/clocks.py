@@ -9,11 +9,11 @@ docs/assumptions.md, "Decision clocks".
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Literal
 
 from escalation.scenario.schema import ActionKind
-from escalation.scenario.schema_orders import Order
+from escalation.scenario.schema_orders import orders_in
 from escalation.scenario.schema_policies import PolicySpec
 from escalation.scenario.time_defaults import STANDING_ORDERS_HOURS, STATEMENT_HOURS
 
@@ -23,24 +23,13 @@ CLOCK_DEFAULTS = {"statement": STATEMENT_HOURS, "standing_orders": STANDING_ORDE
 """The delay of each clock other than the actor's own deliberation."""
 
 
-def orders(spec: PolicySpec) -> Iterator[Order]:
-    """Every order ``spec`` can give (a rule's ``do``, a threat and its enforcement, a menu),
-    found by type so that a new policy's orders count without being listed here."""
-    for name in type(spec).model_fields:
-        value = getattr(spec, name)
-        if isinstance(value, Order):
-            yield value
-        elif isinstance(value, (list, tuple)):
-            yield from (item for item in value if isinstance(item, Order))
-
-
 def policy_clock(spec: PolicySpec, kinds: Mapping[str, ActionKind]) -> Clock:
     """The clock ``spec`` decides on: its own ``clock`` if given, else the statement clock when
     every act it can take is of a declaratory kind (an unknown kind counts as a deed; the
     compiler reports it), else the actor's deliberation."""
     if spec.clock is not None:
         return spec.clock
-    given = list(orders(spec))
+    given = [order for _, order in orders_in(spec)]
     if given and all(
         (kind := kinds.get(order.action)) is not None and kind.declaratory for order in given
     ):

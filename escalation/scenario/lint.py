@@ -10,7 +10,6 @@ scenario whose every number is a constant, whose runs then differ by coin flips 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from pydantic import BaseModel
@@ -19,7 +18,7 @@ from escalation.errors import Path, Problem
 from escalation.scenario.clocks import policy_clock
 from escalation.scenario.distributions import _Distribution
 from escalation.scenario.schema import Actor, Asset, ScenarioSpec
-from escalation.scenario.schema_orders import Order
+from escalation.scenario.schema_orders import Order, orders_in
 from escalation.scenario.standard import standard_kinds
 
 
@@ -76,22 +75,6 @@ def _fast_processes(spec: ScenarioSpec) -> list[Problem]:
     return problems
 
 
-def _orders(node: Any, path: Path = ()) -> Iterator[tuple[Path, Order]]:
-    """Every order in the spec (a rule's ``do``, a policy's answers, initiatives, openings),
-    with its path."""
-    if isinstance(node, Order):
-        yield path, node
-    if isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            yield from _orders(getattr(node, name), (*path, name))
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from _orders(value, (*path, key))
-    elif isinstance(node, list | tuple):
-        for index, value in enumerate(node):
-            yield from _orders(value, (*path, index))
-
-
 def _silent_warnings(spec: ScenarioSpec) -> list[Problem]:
     """Warnings no one can act on: sent to an actor that owns no asset (so it is never the
     target's owner, told directly) and never relays one (it hosts no one else's asset, or its
@@ -99,7 +82,7 @@ def _silent_warnings(spec: ScenarioSpec) -> list[Problem]:
     owners = {asset.owner for asset in spec.assets.values()}
     hosts = {asset.host for asset in spec.assets.values() if asset.host not in (None, asset.owner)}
     problems = []
-    for path, order in _orders(spec):
+    for path, order in orders_in(spec):
         for index, actor in enumerate(order.warn):
             relays = spec.actors[actor].relays_warnings if actor in spec.actors else 1.0
             high = relays.bounds()[1] if isinstance(relays, _Distribution) else relays
@@ -158,9 +141,9 @@ def _on_a_drawn_clock(spec: ScenarioSpec) -> bool:
 def _no_uncertainty(spec: ScenarioSpec) -> list[Problem]:
     """A scenario with no distribution anywhere (its own numbers, the defaults it keeps, the
     standard kinds its orders use): every run draws the same delays, salvos and parameters."""
-    used = {order.action for _, order in _orders(spec)} - set(spec.action_kinds)
+    used = {order.action for _, order in orders_in(spec)} - set(spec.action_kinds)
     kinds = [kind for kid, kind in standard_kinds().items() if kid in used]
-    warns = any(order.warn for _, order in _orders(spec))
+    warns = any(order.warn for _, order in orders_in(spec))
     if _uncertain(spec, warns) or _uncertain(kinds) or _on_a_drawn_clock(spec):
         return []
     return [Problem(None, ("name",), (

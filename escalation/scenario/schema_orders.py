@@ -10,7 +10,8 @@ high: 1}``.
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -169,3 +170,20 @@ class Order(Model):
 
 
 OrderList = Annotated[list[Order], Field(min_length=1)]
+
+
+def orders_in(node: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Order]]:
+    """Every order in ``node`` (a whole spec, an actor, one policy: a rule's ``do``, a policy's
+    answers, initiatives, openings), with its path, found by type so that a new field holding
+    orders counts without being listed anywhere."""
+    if isinstance(node, Order):
+        yield path, node
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from orders_in(getattr(node, name), (*path, name))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from orders_in(value, (*path, key))
+    elif isinstance(node, list | tuple):
+        for index, value in enumerate(node):
+            yield from orders_in(value, (*path, index))
