@@ -84,10 +84,10 @@ def _silent_warnings(spec: ScenarioSpec) -> list[Problem]:
     problems = []
     for path, order in orders_in(spec):
         for index, actor in enumerate(order.warn):
-            relays = spec.actors[actor].relays_warnings if actor in spec.actors else 1.0
-            high = relays.bounds()[1] if isinstance(relays, _Distribution) else relays
             if actor in owners or actor not in spec.actors:
                 continue
+            relays = spec.actors[actor].relays_warnings
+            high = relays.bounds()[1] if isinstance(relays, _Distribution) else relays
             if actor not in hosts:
                 why = "hosts no other actor's asset, so has nothing to pass on"
             elif high <= 0:
