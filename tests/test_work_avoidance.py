@@ -59,9 +59,9 @@ def played(scenario: Scenario, on: bool, seed: int = 0) -> World:
         return run_world(scenario, own, run_values(scenario, own).tolist(), keep_events=True)
 
 
-def simulated(scenario: Scenario, on: bool, seed: int = 0) -> RunRecord:
+def simulated(scenario: Scenario, on: bool, seed: int = 0, keep_events: bool = True) -> RunRecord:
     with avoiding(on):
-        return escalation.simulate(scenario, seed=seed)
+        return escalation.simulate(scenario, seed=seed, keep_events=keep_events)
 
 
 def test_every_perceived_name_is_static_or_a_measure() -> None:
@@ -151,6 +151,21 @@ def test_news_that_matters_joins_the_deliberation_skipped_news_started() -> None
     for on in (True, False):
         assert [e.started for e in played(scenario, on).events if e.actor == "b"] == [10.0]
     assert played(scenario, on=True).deliberations == 1  # b's: the only one held
+
+
+def test_a_deliberation_ends_before_news_that_arrives_at_its_last_moment() -> None:
+    """b takes 10 hours to decide. a's statement at hour 0 starts b's deliberation, which
+    nothing joins; a's statement at hour 10 arrives as it ends, after it in SimPy's order, and
+    starts the next (hours 10 to 20), which a's criticism at hour 15 joins: b answers at hour
+    20, whether or not the first deliberation was ever put on the clock."""
+    answers = [{**ANSWERS_CRITICISM[0], "do": {"action": "criticize", "target": "offender"}}]
+    b = prompt(deliberation_hours=10, policies=answers)
+    scenario = crisis({"a": prompt(), "b": b}, initial_events=[
+        opening("a", "statement", "b"), opening("a", "statement", "b", at=10),
+        opening("a", "criticize", "b", at=15)])
+    for on, keep in ((True, False), (True, True), (False, False)):
+        record = simulated(scenario, on, keep_events=keep)  # b's first hostile act: its answer
+        assert record.first_act_days["b"] * 24 == pytest.approx(20.0)
 
 
 def test_a_deliberation_with_nothing_to_decide_still_takes_its_time() -> None:
@@ -245,3 +260,18 @@ def test_avoidance_changes_no_run(data: dict[str, Any], seed: int) -> None:
     assert on.events == off.events
     assert on.perceptions == off.perceptions
     assert summary(on) == summary(off)
+
+
+@settings(max_examples=120, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=scenarios(), seed=st.integers(0, 2**62))
+def test_news_no_one_heeds_changes_no_run_when_events_are_not_kept(data: dict[str, Any],
+                                                                   seed: int) -> None:
+    """Without events kept (batches), news no lane could act on is only timed, not perceived,
+    and not scheduled at all where every lane it reaches deliberates past its arrival; and a
+    deliberation nothing joins is not scheduled: the same runs as every report joining."""
+    scenario = escalation.scenario_from_dict(data)  # its verdicts, learnt run after run
+    for run in range(8):
+        lean = simulated(scenario, True, seed + run, keep_events=False)
+        full = simulated(scenario, False, seed + run)
+        assert summary(lean) == summary(full)

@@ -10,7 +10,10 @@ others' acts is under way. Deliberating, it asks its policies in order.
 
 News none of a lane's policies could act on (engine/avoidance.py) does not join its
 deliberation, and a deliberation with nothing to decide asks no policy: it only takes its time
-(drawn, and keeping the crisis open, as before), so runs are the same draw for draw.
+(drawn, and keeping the crisis open, as before), so runs are the same draw for draw. Such a
+deliberation is not even put on the clock (``World.deliberate``). In batches (events not
+kept), news an observer's lanes are already known to ignore is timed but not perceived, and
+not sent at all where each lane it reaches is deliberating past its arrival (``_unheard``).
 
 This is the innermost loop of a run (in a typical run, most of the work is here), so the
 functions are written flat, with few calls.
@@ -36,10 +39,11 @@ from escalation.scenario.compiled import AttributionDef, Variate
 if TYPE_CHECKING:
     from escalation.engine.world import World
 
-# observer, report, first?, own harm (deaths, injuries, US$ million), the verdicts' key (the
-# event's static facts, who it is taken to be from, update?, verification?: avoidance.py) and
-# the observer's lanes it reaches
-Delivery = tuple[ActorState, Perceived, bool, tuple[int, int, float], tuple[object, ...],
+# observer, report (None: news none of the lanes it reaches could act on, which can only
+# start their deliberations), first?, own harm (deaths, injuries, US$ million), the verdicts'
+# key (the event's static facts, who it is taken to be from, update?, verification?:
+# avoidance.py) and the observer's lanes it reaches
+Delivery = tuple[ActorState, Perceived | None, bool, tuple[int, int, float], tuple[object, ...],
                  Sequence[Lane]]
 _UNHARMED = (0, 0, 0.0)
 
@@ -94,6 +98,7 @@ def report(world: World, event: Event) -> None:
     keys = ((*facts, actor, False, False), (*facts, actor, True, False))
     misled: list[Delivery] = []
     due: dict[float, list[Delivery]] = {}
+    now, keep, told, revised = world.env._now, world.keep_events, 0, len(steps) > 1
     for seer in observers(world):
         observer = seer.state
         me = seer.id
@@ -110,6 +115,11 @@ def report(world: World, event: Event) -> None:
         else:
             factor, phantom = distortion(rng, seer.noise, seer.bias, seer.inflation,
                                          enemies and ladder.hostile(me, target))
+            if not keep and disguise is None and \
+                    _unheeded(lanes, first_key, update_key if revised else ()):
+                told += _unheard(due, observer, lanes, now, delay, steps)
+                continue
+        told += 1
         before_deaths = before_injuries = 0
         first = True
         seen_economic = economic * factor if economic else 0.0  # the whole loss at once
@@ -139,11 +149,62 @@ def report(world: World, event: Event) -> None:
             misled.append((observer, Perceived(0.0, me, event, seen_deaths, seen_injuries, harm,
                                                False, actor, True, seen_economic), False,
                            _UNHARMED, (*facts, actor, False, True), lanes))
-    world.busy += len(actors)
+    world.busy += told
     for at, batch in due.items():
         world._after(at, _arrival(world, batch))
     if misled and disguise is not None and disguise.verify is not None:
         _verify_later(world, event, disguise.verify, misled)
+
+
+def _unheeded(lanes: Sequence[Lane], first: tuple[object, ...], update: tuple[object, ...]
+              ) -> bool:
+    """Whether it is known already that no policy of these lanes could act on this report,
+    first or revised (``update``: () when it is not revised), by ``could_act``'s verdicts kept
+    from earlier reports; then what the observer makes of it cannot matter, only when."""
+    for lane in lanes:
+        verdicts = lane.verdicts
+        if verdicts is None or verdicts.get(first) is not False or \
+                (update and verdicts.get(update) is not False):
+            return False
+    return True
+
+
+def _busy_past(lanes: Sequence[Lane], moment: float) -> bool:
+    """Whether every one of ``lanes`` deliberates until after ``moment``."""
+    return all(lane.deciding and lane.until > moment for lane in lanes)
+
+
+def _wake(world: World, observer: ActorState, lane: Lane) -> None:
+    """Start ``lane``'s deliberation if it is idle now (one joined by nothing may have
+    ended unseen: ``World.deliberate``)."""
+    if lane.deciding and not lane.scheduled and world.ended(lane):
+        lane.deciding = False
+    if not lane.deciding:
+        world.deliberate(observer, lane, draw(lane.delay, world.streams[observer.decide]))
+
+
+def _unheard(due: dict[float, list[Delivery]], observer: ActorState, lanes: Sequence[Lane],
+             now: float, delay: float, steps: tuple[tuple[float, int, int], ...]) -> int:
+    """Deliver news no lane could act on (``_unheeded``): at each of its arrivals it only
+    starts the deliberation of a lane idle then, so an arrival that finds every lane still
+    deliberating (until after it) is not scheduled at all. Returns 1 if its first report is
+    delivered (and keeps the run open until then), else 0: a lane deliberating past it keeps
+    the run open as long."""
+    first, told = True, 0
+    for after, _, _ in steps:
+        at = delay + after
+        if _busy_past(lanes, now + at):
+            first = False
+            continue
+        delivery = (observer, None, first, _UNHARMED, (), lanes)
+        told += first
+        first = False
+        batch = due.get(at)
+        if batch is None:
+            due[at] = [delivery]
+        else:
+            batch.append(delivery)
+    return told
 
 
 def _believed_author(world: World, observer: str, event: Event, disguise: AttributionDef,
@@ -174,8 +235,13 @@ def _arrival(world: World, batch: list[Delivery]) -> Callable[[object], None]:
     policy of the lane could act on it (engine/avoidance.py)."""
     def arrive(_: object) -> None:
         now, firsts = world.env._now, 0
-        keep, streams = world.keep_events, world.streams
+        keep = world.keep_events
         for observer, perceived, first, own, key, lanes in batch:
+            if perceived is None:  # news that can only start a deliberation
+                for lane in lanes:
+                    _wake(world, observer, lane)
+                firsts += first
+                continue
             perceived.time = now
             if own is not _UNHARMED:
                 observer.deaths_suffered += own[0]
@@ -184,11 +250,7 @@ def _arrival(world: World, batch: list[Delivery]) -> Callable[[object], None]:
             if keep:
                 world.perceptions.append(perceived)
             for lane in lanes:
-                if not lane.deciding:  # an idle deliberation starts
-                    lane.deciding = True
-                    world.busy += 1
-                    world._after(draw(lane.delay, streams[observer.decide]),
-                                 _decision(world, observer, lane))
+                _wake(world, observer, lane)
                 verdicts = lane.verdicts
                 if verdicts is not None:  # work avoidance: could its policies act on it?
                     could = verdicts.get(key)
@@ -198,15 +260,19 @@ def _arrival(world: World, batch: list[Delivery]) -> Callable[[object], None]:
                     if not could:
                         continue
                 lane.inbox.append(perceived)
+                if not lane.scheduled:
+                    world.schedule(observer, lane)
             firsts += first
-        world._work(-firsts)  # never to zero here: whoever was told is deliberating
+        world._work(-firsts)  # never to zero while the watch waits: whoever was told deliberates
     return arrive
 
 
-def _decision(world: World, state: ActorState, lane: Lane) -> Callable[[object], None]:
+def deliberation_end(world: World, state: ActorState, lane: Lane) -> Callable[[object], None]:
+    """The end of ``lane``'s deliberation, once it is on the clock (``World.schedule``): it
+    decides on what joined it, if anything did."""
     def deliberated(_: object) -> None:
         batch, lane.inbox = lane.inbox, []
-        lane.deciding = False
+        lane.deciding = lane.scheduled = False
         if batch:
             world.deliberations += 1
             decide(world, state, batch, lane.policies)

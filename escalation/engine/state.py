@@ -15,15 +15,24 @@ class Lane:
     """One deliberation of an actor (``LaneDef``): news not yet decided on, and whether a
     deliberation is under way (news then joins its inbox). ``verdicts``: whether its policies
     could act on a report, by the report's static facts, shared by the scenario's runs
-    (engine/avoidance.py); None: every report joins."""
+    (engine/avoidance.py); None: every report joins.
 
-    __slots__ = ("deciding", "delay", "inbox", "policies", "verdicts")
+    A deliberation under way ends at ``until``, in SimPy's order at that moment after the
+    sequence number ``seq`` it took when it began; it is ``scheduled`` (a callback on the
+    clock, counted busy) only once news joins it or the quiet watch waits for it: most
+    deliberations decide nothing, and need not be (``World.deliberate``)."""
+
+    __slots__ = ("deciding", "delay", "inbox", "policies", "scheduled", "seq", "until",
+                 "verdicts")
 
     def __init__(self, delay: Variate, policies: tuple[Policy, ...]) -> None:
         self.delay = delay
         self.policies = policies
         self.inbox: list[Perceived] = []
         self.deciding = False
+        self.scheduled = False
+        self.until = 0.0
+        self.seq = 0
         self.verdicts: dict[tuple[object, ...], bool] | None = None
 
 

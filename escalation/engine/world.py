@@ -24,12 +24,12 @@ from simpy.events import NORMAL, URGENT
 from escalation.engine import avoidance, effects
 from escalation.engine.context import SettlingContext
 from escalation.engine.defence import Engagement, defenders
-from escalation.engine.delivery import Observer, report
+from escalation.engine.delivery import Observer, deliberation_end, report
 from escalation.engine.formulas import decided
 from escalation.engine.guard import Recent, bad_delay, beyond, people, runaway
 from escalation.engine.namespace_view import StandingView
 from escalation.engine.records import PAST, Event, Perceived
-from escalation.engine.state import ActorState, Ladder, Tension
+from escalation.engine.state import ActorState, Ladder, Lane, Tension
 from escalation.engine.tally import Tally
 from escalation.engine.targets import resolve_role, resolve_target
 from escalation.engine.variates import draw
@@ -144,6 +144,7 @@ class World:
         self._quiet = scenario.spec.quiet_days * 24.0
         self._stop_at_terminal = scenario.spec.after_terminal == "stop"
         self._waiting = False  # the quiet watch waits for nothing to be busy
+        self._step: Any = (0.0, URGENT, -1, None)  # the queue's entry being called (``ended``)
         self._next_id = 0
         limits = scenario.spec.limits  # the run guard: see ``_after`` and engine/guard.py
         self._events_left = limits.max_events
@@ -186,10 +187,12 @@ class World:
         queue, env, pop = self._queue, self.env, heappop
         while True:
             try:
-                now, _, _, callback = pop(queue)
+                step = pop(queue)
             except IndexError:
                 raise RuntimeError("no scheduled events left but the run has not finished") from None
+            now, _, _, callback = step
             env._now = now
+            self._step = step
             if callback is _stop:
                 return
             callback(None)
@@ -235,6 +238,10 @@ class World:
         """Call ``callback`` once ``delay`` hours have passed. This is the body of SimPy's
         ``Environment.schedule`` (a heap of (time, priority, sequence, event)), inlined
         because every wait of a run comes through here, and so is the run guard."""
+        heappush(self._queue, (self._due(delay, callback), NORMAL, next(self._sequence), callback))
+
+    def _due(self, delay: float, callback: Callback | None) -> float:
+        """When a wait of ``delay`` hours ends, counted by the run guard."""
         if not delay >= 0:  # as SimPy's Timeout: a drawn delay below zero (or NaN) fails the run
             raise bad_delay(delay)
         now = self.env._now
@@ -242,7 +249,33 @@ class World:
         self._events_left -= 1
         if at == now or self._events_left < 0:
             self._guard(now, at == now, callback)
-        heappush(self._queue, (at, NORMAL, next(self._sequence), callback))
+        return at
+
+    def deliberate(self, state: ActorState, lane: Lane, delay: float) -> None:
+        """Begin ``lane``'s deliberation of ``delay`` hours. Its end takes its place in SimPy's
+        order now (its sequence number, the run guard's count), as if scheduled, but it becomes
+        a callback only when news joins it (``schedule``) or the quiet watch waits for it: most
+        deliberations are joined by nothing, and then only pass their time (``ended``)."""
+        at = self._due(delay, None)
+        lane.deciding, lane.scheduled, lane.until, lane.seq = True, False, at, next(self._sequence)
+        if self._waiting:  # the watch waits for every deliberation under way to end
+            self.schedule(state, lane)
+
+    def schedule(self, state: ActorState, lane: Lane) -> None:
+        """Put the end of ``lane``'s deliberation on the clock, at its own place in the order,
+        and keep the crisis open until then."""
+        lane.scheduled = True
+        self.busy += 1
+        heappush(self._queue, (lane.until, NORMAL, lane.seq, deliberation_end(self, state, lane)))
+
+    def ended(self, lane: Lane) -> bool:
+        """Whether the end of ``lane``'s unscheduled deliberation has come, before the callback
+        being called now in SimPy's order (time, priority, sequence)."""
+        until, now = lane.until, self.env._now
+        if until != now:
+            return until < now
+        step = self._step
+        return bool(step[1] == NORMAL and lane.seq < step[2])
 
     def _soon(self, callback: Callback) -> None:
         """Call ``callback`` in a step of its own at this moment, before later timeouts: when a
@@ -252,7 +285,7 @@ class World:
         self._guard(now, True, callback)
         heappush(self._queue, (now, URGENT, next(self._sequence), callback))
 
-    def _guard(self, now: float, same_instant: bool, callback: Callback) -> None:
+    def _guard(self, now: float, same_instant: bool, callback: Callback | None) -> None:
         """The run guard: stop a run that schedules more than its scenario's limits allow,
         in all or at one instant (a loop with no delay never lets the clock move)."""
         if same_instant:
@@ -264,7 +297,7 @@ class World:
         if self._events_left < 0:
             self._runaway("max_events", callback)
 
-    def _runaway(self, limit: str, callback: Callback) -> None:
+    def _runaway(self, limit: str, callback: Callback | None) -> None:
         if limit == "max_events" and self.tally.terminal_outcome is not None:
             # a class already decided, the crisis played on (after_terminal: continue): the run
             # ends where its budget does, its class kept, rather than failing
@@ -286,7 +319,15 @@ class World:
         remaining = self.last_hostile + self._quiet - self.env._now
         if remaining > 1e-9:
             self._after(remaining, self._watch)
-        elif self.busy > 0:
+            return
+        for state in self.actors.values():  # deliberations under way, not yet on the clock
+            for lane in [*state.lanes, *state.follow]:
+                if lane.deciding and not lane.scheduled:
+                    if self.ended(lane):
+                        lane.deciding = False
+                    else:
+                        self.schedule(state, lane)
+        if self.busy > 0:
             self._waiting = True  # ``_work`` looks again once nothing is busy
         else:
             self.finish("quiet")
