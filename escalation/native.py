@@ -49,6 +49,14 @@ COMPILED = (  # the modules a run spends its time in, all of them typed for mypy
     "escalation.engine.world",
     "escalation.model.draws",
     "escalation.model.streams",
+    "escalation.policies.base",
+    "escalation.policies.graduated",
+    "escalation.policies.proportional",
+    "escalation.policies.rule",
+    "escalation.policies.sanctions",
+    "escalation.policies.stand_down",
+    "escalation.policies.threat",
+    "escalation.policies.tit_for_tat",
     "escalation.scenario.evaluation",
 )
 PURE_PYTHON = "ESCALATION_PURE_PYTHON"
