@@ -32,8 +32,7 @@ from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
 
-COMPILED = (  # the modules a run spends its time in, all of them typed for mypy (the
-    # conditions, whose parsed trees hold tuples where their types say lists, stay interpreted)
+COMPILED = (  # the modules a run spends its time in, all of them typed for mypy
     "escalation.engine.avoidance",
     "escalation.engine.context",
     "escalation.engine.defence",
@@ -50,6 +49,15 @@ COMPILED = (  # the modules a run spends its time in, all of them typed for mypy
     "escalation.engine.world",
     "escalation.model.draws",
     "escalation.model.streams",
+    "escalation.policies.base",
+    "escalation.policies.graduated",
+    "escalation.policies.proportional",
+    "escalation.policies.rule",
+    "escalation.policies.sanctions",
+    "escalation.policies.stand_down",
+    "escalation.policies.threat",
+    "escalation.policies.tit_for_tat",
+    "escalation.scenario.evaluation",
 )
 PURE_PYTHON = "ESCALATION_PURE_PYTHON"
 MANIFEST = "_compiled.json"  # written by setup.py beside this file: {module: sha256 of source}

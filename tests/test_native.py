@@ -7,6 +7,7 @@ both runs are pure Python and the comparison below has nothing to compare (it sa
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -77,6 +78,9 @@ def test_the_build_compiled_the_engine() -> None:
     assert os.environ.get(native.PURE_PYTHON) != "1"
     assert native.compiled()
     assert not native.stale()
+    interpreted = [module for module in native.COMPILED
+                   if (importlib.import_module(module).__file__ or "").endswith(".py")]
+    assert not interpreted, f"listed as compiled, imported from their sources: {interpreted}"
 
 
 def _package(folder: Path) -> Path:

@@ -84,7 +84,7 @@ class PolicyContract:
         copy = pickle.loads(data)
         assert type(copy) is type(policy)
         assert copy.label == policy.label and repr(copy) == repr(policy)
-        assert vars(copy) == vars(policy)
+        assert copy.__getstate__() == policy.__getstate__()  # its attributes, compiled or not
 
     def test_unpickled_scenario_runs_identically(self, compiled: Scenario) -> None:
         copy = pickle.loads(pickle.dumps(compiled))

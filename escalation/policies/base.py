@@ -4,13 +4,21 @@ A policy is a small immutable object compiled once per scenario, shared by every
 per-run memory (has the threat been issued? have we stood down?) lives in the actor's run
 state, reached through ``Context.memory``. That keeps policies picklable, reusable across
 processes, and free of hidden state between runs.
+
+The policies are compiled with the engine (``escalation/native.py``) where it can be: their
+classes are then native, which ``mypyc_attr`` keeps open to subclasses written in Python (they
+run interpreted, the base's methods compiled) and to pickling (scenarios travel to worker
+processes with their policies).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from mypy_extensions import mypyc_attr
 
 from escalation.scenario.compiled import OrderDef
 from escalation.scenario.conditions import Expression
@@ -42,6 +50,9 @@ class Act:
     after: float | None = None
     lead: float | None = None
 
+    def __reduce__(self) -> tuple[type[Act], tuple[object, ...]]:
+        return type(self), field_values(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Response:
@@ -49,6 +60,15 @@ class Response:
 
     acts: tuple[Act, ...] = ()
     stop: bool = True
+
+    def __reduce__(self) -> tuple[type[Response], tuple[object, ...]]:
+        return type(self), field_values(self)
+
+
+def field_values(instance: Any) -> tuple[object, ...]:
+    """A frozen dataclass's fields in order: what it is pickled as, rebuilt by its constructor
+    (compiled, it is a native class whose default unpickling would assign the frozen fields)."""
+    return tuple(getattr(instance, field.name) for field in fields(instance))
 
 
 HOLD = Response((), True)  # decide to do nothing, and let no later policy act
@@ -89,12 +109,13 @@ class Compiler(Protocol):
     def order(self, spec: Order, path: tuple[str | int, ...]) -> OrderDef: ...
 
     def param(
-        self, path: tuple[str | int, ...], value: Any, low: float = ..., high: float = ...
+        self, path: tuple[str | int, ...], value: Any, low: float = -math.inf, high: float = math.inf
     ) -> int: ...
 
     def chance(self, path: tuple[str | int, ...], value: Any) -> int | Expression: ...
 
 
+@mypyc_attr(allow_interpreted_subclasses=True, serializable=True)
 class Policy:
     """Base of the registered policies: a trigger, a chance to act, and ``respond``."""
 
@@ -137,7 +158,7 @@ class Policy:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if "respond" in cls.__dict__ and "could_act" not in cls.__dict__:
+        if "respond" in vars(cls) and "could_act" not in vars(cls):
             cls.could_act = Policy.could_act  # type: ignore[method-assign]
 
     def could_apply(self, known: Mapping[str, object]) -> bool:
@@ -149,8 +170,8 @@ class Policy:
         if not self.trigger.evaluate(ctx.namespace):
             return False
         probability = self.probability
-        chance = ctx.value(probability) if probability.__class__ is int else \
-            min(1.0, max(0.0, float(probability.evaluate(ctx.namespace))))  # type: ignore[union-attr]
+        chance = ctx.value(probability) if isinstance(probability, int) else \
+            min(1.0, max(0.0, float(probability.evaluate(ctx.namespace))))
         return chance >= 1.0 or ctx.rng.random() < chance
 
     def __repr__(self) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
+from mypy_extensions import mypyc_attr
+
 from escalation.errors import Path
 from escalation.policies.base import Act, Compiler, Context, Policy, Response, base_args
 from escalation.policies.proportional import REACTIVE_TRIGGER
@@ -21,6 +23,7 @@ def choose_option(options: tuple[OrderDef, ...], wanted_rung: float) -> OrderDef
     return options[-1]
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class GraduatedEscalationPolicy(Policy):
     name = "graduated_escalation"
     traits: ClassVar[dict[str, object]] = {"reactive": True, "uses_force": True, "memory": False}

@@ -6,6 +6,8 @@ import math
 from collections.abc import Mapping
 from typing import ClassVar
 
+from mypy_extensions import mypyc_attr
+
 from escalation.errors import Path
 from escalation.policies.base import Act, Compiler, Context, Policy, Response, base_args
 from escalation.scenario.compiled import OrderDef
@@ -26,6 +28,7 @@ def proportional_salvo(
     return float(min(most, max(math.ceil(minimum), wanted)))
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class ProportionalRetaliationPolicy(Policy):
     name = "proportional_retaliation"
     traits: ClassVar[dict[str, object]] = {"reactive": True, "uses_force": True, "memory": False}

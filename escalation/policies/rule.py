@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
+from mypy_extensions import mypyc_attr
+
 from escalation.errors import Path
 from escalation.policies.base import Act, Compiler, Context, Policy, Response, base_args
 from escalation.scenario.conditions import Expression
 from escalation.scenario.schema_policies import PolicyBase, Rule
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class RulePolicy(Policy):
     name = "rule"
     traits: ClassVar[dict[str, object]] = {"reactive": True, "uses_force": None, "memory": False}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
+from mypy_extensions import mypyc_attr
+
 from escalation.errors import Path
 from escalation.policies.base import Act, Compiler, Context, Policy, Response, base_args
 from escalation.policies.proportional import REACTIVE_TRIGGER
@@ -13,6 +15,7 @@ from escalation.scenario.conditions import Expression
 from escalation.scenario.schema_policies import PolicyBase, SanctionsInsteadOfForce
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class SanctionsInsteadOfForcePolicy(Policy):
     name = "sanctions_instead_of_force"
     traits: ClassVar[dict[str, object]] = {"reactive": True, "uses_force": True, "memory": False}

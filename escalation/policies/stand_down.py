@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
+from mypy_extensions import mypyc_attr
+
 from escalation.errors import Path
 from escalation.policies.base import HOLD, Act, Compiler, Context, Policy, Response, base_args
 from escalation.scenario.compiled import OrderDef
@@ -12,6 +14,7 @@ from escalation.scenario.conditions import Expression
 from escalation.scenario.schema_policies import PolicyBase, StandDownWhenSatisfied
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class StandDownWhenSatisfiedPolicy(Policy):
     name = "stand_down_when_satisfied"
     traits: ClassVar[dict[str, object]] = {"reactive": False, "uses_force": False, "memory": True}

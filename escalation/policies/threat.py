@@ -12,9 +12,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from mypy_extensions import mypyc_attr
+
 from escalation.errors import Path
 from escalation.model.vocabulary import ThreatStatus
-from escalation.policies.base import Act, Compiler, Context, Policy, Response, base_args
+from escalation.policies.base import (
+    Act,
+    Compiler,
+    Context,
+    Policy,
+    Response,
+    base_args,
+    field_values,
+)
 from escalation.scenario.compiled import OrderDef
 from escalation.scenario.conditions import Expression
 from escalation.scenario.schema_policies import PolicyBase, ThreatThenEnforce
@@ -30,6 +40,7 @@ def enforcement_probability(resolve: float, commitment: float) -> float:
     return min(1.0, max(0.0, resolve + (1.0 - resolve) * commitment))
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class ThreatThenEnforcePolicy(Policy):
     name = "threat_then_enforce"
     traits: ClassVar[dict[str, object]] = {"reactive": True, "uses_force": True, "memory": True}
@@ -126,6 +137,9 @@ class Enforcement:
 
     label: str
     learning: int
+
+    def __reduce__(self) -> tuple[type[Enforcement], tuple[object, ...]]:
+        return type(self), field_values(self)
 
     def settle(self, ctx: Context, kept: bool) -> None:
         settle(ctx, self.label, CARRIED_OUT if kept else BACKED_DOWN, ctx.value(self.learning))

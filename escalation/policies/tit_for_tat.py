@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar
 
+from mypy_extensions import mypyc_attr
+
 from escalation.errors import Path
 from escalation.policies.base import HOLD, Act, Compiler, Context, Policy, Response, base_args
 from escalation.scenario.compiled import OrderDef
@@ -18,6 +20,7 @@ HOSTILE_TRIGGER = (
 CONCILIATORY = "perceived.goldstein > 0 and not perceived.by_me and not perceived.update"
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class TitForTatPolicy(Policy):
     name = "tit_for_tat"
     traits: ClassVar[dict[str, object]] = {"reactive": True, "uses_force": True, "memory": True}

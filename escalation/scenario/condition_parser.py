@@ -26,22 +26,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from escalation.errors import did_you_mean
-from escalation.scenario.conditions import (
-    KEYWORDS,
+from escalation.scenario.condition_tree import (
     Binary,
     Call,
-    ExpressionError,
     Literal,
     Logical,
     Membership,
     Name,
     Node,
-    Token,
     Unary,
     Value,
-    ValueType,
-    tokenize,
 )
+from escalation.scenario.conditions import KEYWORDS, ExpressionError, Token, ValueType, tokenize
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 50  # keeps the parser, the compiled closures and pickling far from RecursionError

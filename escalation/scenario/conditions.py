@@ -4,8 +4,10 @@ Policy rules (``when: "perceived.deaths > 0 and own.credibility < 0.5"``) and ou
 (``max_rung >= 7 or deaths.total >= 300``) are written in a small, safe language: literals,
 dotted names, ``or and not``, comparisons and ``in [...]``, ``+ - * /``, unary ``-``,
 parentheses and ``min max abs``. No ``eval``, ``exec`` or Python ``ast`` is involved: the
-grammar lives in `escalation.scenario.condition_parser`; this module holds the language's
-types, errors, tokens and tree, and compiles trees into closures.
+grammar lives in `escalation.scenario.condition_parser`, the tree it builds in
+`escalation.scenario.condition_tree`, and the closures a tree compiles into in
+`escalation.scenario.evaluation` (compiled with the engine); this module holds the language's
+types, errors and tokens, and the ``Expression`` that carries a parsed tree and its closure.
 
 Semantics a scenario author can rely on:
 
@@ -21,13 +23,14 @@ values are trusted to have their declared types; nothing is checked per evaluati
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from escalation.model.vocabulary import ValueType
+from escalation.scenario.condition_tree import Binary, Call, Literal, Logical, Membership, Name, Node, Unary
+from escalation.scenario.evaluation import BINARY, Evaluator, compile_node
 
 __all__ = [
     "BOOLEAN",
@@ -68,52 +71,6 @@ class ExpressionError(ValueError):
         return f"{self.message}\n  {shown}\n  {caret}^"
 
 
-Value = float | str | bool
-
-
-@dataclass(frozen=True, slots=True)
-class Literal:
-    value: Value
-
-
-@dataclass(frozen=True, slots=True)
-class Name:
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class Unary:
-    op: str  # '-' or 'not'
-    operand: Node
-
-
-@dataclass(frozen=True, slots=True)
-class Binary:
-    op: str  # arithmetic or comparison operator
-    left: Node
-    right: Node
-
-
-@dataclass(frozen=True, slots=True)
-class Logical:
-    op: str  # 'and' or 'or'; n-ary so that long chains stay shallow
-    operands: tuple[Node, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Membership:
-    operand: Node
-    values: tuple[Value, ...]
-    negated: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Call:
-    function: str
-    args: tuple[Node, ...]
-
-
-Node = Literal | Name | Unary | Binary | Logical | Membership | Call
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,103 +150,6 @@ def _read_operator(text: str, start: int) -> Token:
     raise ExpressionError(f"unexpected character {text[start]!r}", start + 1, text)
 
 
-Evaluator = Callable[[Mapping[str, Any]], Any]
-
-
-def _divide(left: float, right: float) -> float:
-    """Division where ``x / 0`` is 0.0, so that no scenario condition can crash a run."""
-    return left / right if right else 0.0
-
-
-_BINARY: Mapping[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": _divide,
-    "==": operator.eq,
-    "!=": operator.ne,
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
-
-
-def compile_node(node: Node) -> Evaluator:
-    """Turn a tree into nested closures; all dispatch happens here, none per evaluation."""
-    match node:
-        case Literal(value):
-            return lambda namespace: value
-        case Name(name):
-            return operator.itemgetter(name)
-        case Unary("-", operand):
-            negated = compile_node(operand)
-            return lambda namespace: -negated(namespace)
-        case Unary(_, operand):
-            inverted = compile_node(operand)
-            return lambda namespace: not inverted(namespace)
-        case Binary(op, left, right):
-            return _compile_binary(_BINARY[op], left, right)
-        case Logical(op, operands):
-            return _compile_logical(op == "and", [compile_node(part) for part in operands])
-        case Membership(operand, values, negated):
-            return _compile_membership(compile_node(operand), frozenset(values), negated)
-        case Call(function, args):
-            return _compile_call(function, [compile_node(arg) for arg in args])
-    raise TypeError(f"not an expression node: {node!r}")
-
-
-def _compile_binary(function: Callable[[Any, Any], Any], left: Node, right: Node) -> Evaluator:
-    """Specialise ``name op constant``, the commonest shape, to skip two closure calls."""
-    if isinstance(right, Literal):
-        constant = right.value
-        if function is _divide and constant:
-            function = operator.truediv  # a nonzero constant divisor needs no zero check
-        if isinstance(left, Name):
-            key = left.name
-            return lambda namespace: function(namespace[key], constant)
-        first = compile_node(left)
-        return lambda namespace: function(first(namespace), constant)
-    first, second = compile_node(left), compile_node(right)
-    return lambda namespace: function(first(namespace), second(namespace))
-
-
-def _compile_logical(conjunction: bool, parts: list[Evaluator]) -> Evaluator:
-    if len(parts) == 2:
-        first, second = parts
-        if conjunction:
-            return lambda namespace: first(namespace) and second(namespace)
-        return lambda namespace: first(namespace) or second(namespace)
-    if conjunction:  # plain loops: a generator per evaluation costs more than the parts
-        def every(namespace: Mapping[str, object]) -> bool:
-            for part in parts:  # noqa: SIM110
-                if not part(namespace):
-                    return False
-            return True
-        return every
-
-    def some(namespace: Mapping[str, object]) -> bool:
-        for part in parts:  # noqa: SIM110
-            if part(namespace):
-                return True
-        return False
-    return some
-
-
-def _compile_membership(operand: Evaluator, values: frozenset[Value], negated: bool) -> Evaluator:
-    if negated:
-        return lambda namespace: operand(namespace) not in values
-    return lambda namespace: operand(namespace) in values
-
-
-def _compile_call(function: str, args: list[Evaluator]) -> Evaluator:
-    if function == "abs":
-        (only,) = args
-        return lambda namespace: abs(only(namespace))
-    choose = min if function == "min" else max
-    return lambda namespace: choose([arg(namespace) for arg in args])
-
-
 class _Unknown:
     """A value not known yet: the result of ``partial`` where the names it lacks matter."""
 
@@ -317,7 +177,7 @@ def partial(node: Node, known: Mapping[str, Any]) -> Any:
             return value if value is UNKNOWN else -value if op == "-" else not value
         case Binary(op, left, right):
             first, second = partial(left, known), partial(right, known)
-            return UNKNOWN if UNKNOWN in (first, second) else _BINARY[op](first, second)
+            return UNKNOWN if UNKNOWN in (first, second) else BINARY[op](first, second)
         case Logical(op, operands):
             values = [partial(part, known) for part in operands]
             decisive = op == "or"  # the value that settles the whole: true for or, false for and
