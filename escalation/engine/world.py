@@ -177,6 +177,7 @@ class World:
             self._loop()
         finally:
             self._queue.clear()  # what was still to come: its callbacks hold the world in a cycle
+            self._step = None  # so does the callback last called, if it raised
 
     def _loop(self) -> None:
         """SimPy's ``Environment.run(until=stop)`` for a queue of callbacks: pop the next in
