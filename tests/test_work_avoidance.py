@@ -168,6 +168,25 @@ def test_a_deliberation_ends_before_news_that_arrives_at_its_last_moment() -> No
         assert record.first_act_days["b"] * 24 == pytest.approx(20.0)
 
 
+def test_news_sent_before_a_deliberation_began_arrives_before_its_end_at_the_same_moment() -> None:
+    """a kills b's people at hour 0, half of the deaths disclosed at once, all at hour 10. c
+    answers revisions only, and takes 10 hours to decide: the first report starts its
+    deliberation (hours 0 to 10) without joining it; the revision, sent at hour 0 before that
+    deliberation began, comes before its end in SimPy's order at hour 10, joins it, and c
+    answers at hour 10 (not at 20, from a deliberation of its own)."""
+    kill = {"effect": "killing", "goldstein": -5, "rung": 1, "success_probability": 1}
+    c = prompt(deliberation_hours=10, policies=[
+        {"when": "perceived.update", "clock": "deliberation",
+         "do": {"action": "criticize", "target": "offender"}}])
+    stages = [{"after_hours": 0, "share": 0.5}, {"after_hours": 10, "share": 1}]
+    scenario = crisis({"a": prompt(), "b": prompt(disclosure={"deaths": stages}), "c": c},
+                      action_kinds={"hit": kill}, assets={"b_base": {"owner": "b", "personnel": 4}},
+                      initial_events=[opening("a", "hit", "b_base")])
+    for on, keep in ((True, False), (True, True), (False, False)):
+        record = simulated(scenario, on, keep_events=keep)  # c's first hostile act: its answer
+        assert record.first_act_days["c"] * 24 == pytest.approx(10.0)
+
+
 def test_a_deliberation_with_nothing_to_decide_still_takes_its_time() -> None:
     """b deliberates for 100 hours on a criticism it has no policy about: it asks no policy,
     but the run still waits for it (a quiet day after the act would be hour 24)."""
