@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh dask,sensitivity,test
-.venv/bin/ruff check escalation tests
+.venv/bin/ruff check .  # the package, tests, benchmarks, scripts and notebooks
 .venv/bin/mypy
 # The whole suite on the engine's Python sources (ESCALATION_PURE_PYTHON=1: the fallback of a
 # machine that cannot compile), then the engine's tests (tests/engine_tests.txt) on its compiled
