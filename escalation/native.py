@@ -46,6 +46,7 @@ COMPILED = (  # the modules a run spends its time in, all of them typed for mypy
     "escalation.engine.tally",
     "escalation.engine.targets",
     "escalation.engine.variates",
+    "escalation.engine.warning",
     "escalation.engine.world",
     "escalation.model.draws",
     "escalation.model.streams",

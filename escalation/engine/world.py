@@ -31,8 +31,9 @@ from escalation.engine.namespace_view import StandingView
 from escalation.engine.records import PAST, Event, Perceived
 from escalation.engine.state import ActorState, Ladder, Lane, Tension
 from escalation.engine.tally import Tally
-from escalation.engine.targets import resolve_role, resolve_target
+from escalation.engine.targets import resolve_target
 from escalation.engine.variates import draw
+from escalation.engine.warning import warn
 from escalation.model.bounds import MAX_PEOPLE, MAX_UNITS
 from escalation.model.streams import Streams
 from escalation.model.vocabulary import HOLDS, KINETIC, UNKNOWN_AUTHOR, Effect, StandardKind
@@ -395,7 +396,7 @@ class World:
         origin = order.origin[int(rng.random() * len(order.origin))] if order.origin else ""
         self.busy += 1  # the act under way keeps the crisis open
         started = self.env._now
-        warned_at = self._warn(state, order.warn, asset, cause, label) if order.warn else None
+        warned_at = warn(self, state, order.warn, asset, cause, label) if order.warn else None
         lead = 0.0 if not order.warn else act.lead if act.lead is not None else \
             draw(order.lead, rng)  # type: ignore[arg-type]
 
@@ -467,60 +468,6 @@ class World:
         if effect == Effect.KILLING:
             return effects.killing(rng, v[kind.success], exposure)
         return effects.strike(rng, salvo, v[kind.failure], exposure, lead is not None, engagement)
-
-    def _warn(
-        self, state: ActorState, warned: tuple[str, ...], asset: AssetDef | None,
-        cause: Event | None, label: str,
-    ) -> list[float] | None:
-        """Record warnings; the times the target's owner hears: at once when warned itself,
-        later through a host that relays the warning, or never."""
-        heard: list[float] = []
-        kind = self.scenario.kinds[StandardKind.WARNING]
-        for actor in self._addressees(state, warned, asset, cause):
-            warning = Event(
-                id=self._take_id(), time=self.env._now,
-                started=self.env._now, actor=state.d.id, kind=kind.id, effect=kind.effect,
-                target=actor, goldstein=kind.goldstein, cause=cause.id if cause else None,
-                policy=label, note=f"warns of an attack on {asset.id if asset else 'its soil'}",
-            )
-            self._happened(warning, kind.rung)
-            if asset is not None and actor == asset.owner:  # told directly: it can take cover
-                heard.append(self.env._now)
-                continue
-            host = self.actors[actor]
-            rng = self.streams[host.decide]
-            hosts_target = asset is not None and asset.host == actor and asset.owner != actor
-            if asset is not None and hosts_target and rng.random() < self.values[host.d.relays_warnings]:
-                delay = draw(host.d.relay_delay, rng)
-                heard.append(self.env._now + delay)
-                self._after(delay, self._relay(actor, asset.owner, warning))
-        return sorted(heard) or None
-
-    def _addressees(self, state: ActorState, warned: tuple[str, ...], asset: AssetDef | None,
-                    cause: Event | None) -> list[str]:
-        """The actors a ``warn:`` list names, its roles resolved now: the target's owner or
-        host, the offender or its sponsor; each once, never the warner itself."""
-        me, named = state.d.id, []
-        for entry in warned:
-            if entry == "owner" or entry == "host":
-                actor = "" if asset is None else asset.owner if entry == "owner" else asset.host
-            else:
-                actor = resolve_role(entry, me, cause, self.sponsors)
-            if actor and actor != me and actor not in named:
-                named.append(actor)
-        return named
-
-    def _relay(self, host: str, owner: str, warning: Event) -> Callback:
-        def relay(_: object) -> None:
-            kind = self.scenario.kinds[StandardKind.WARNING]
-            event = Event(
-                id=self._take_id(), time=self.env._now,
-                started=self.env._now, actor=host, kind=kind.id, effect=kind.effect, target=owner,
-                goldstein=kind.goldstein, cause=warning.id, policy="relays_warnings",
-                note="passes the warning on",
-            )
-            self._happened(event, kind.rung)
-        return relay
 
     def _initiative(self, state: ActorState, initiative: InitiativeDef) -> None:
         rng = self.streams[f"initiative:{initiative.id}"]
