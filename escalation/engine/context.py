@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from escalation.engine.namespace_view import PerceptionView
+from escalation.engine.targets import role_holder
 
 if TYPE_CHECKING:
     from escalation.engine.records import Perceived
@@ -14,9 +15,6 @@ if TYPE_CHECKING:
     from escalation.engine.world import World
     from escalation.policies.base import Act
     from escalation.scenario.compiled import OrderDef
-
-
-_ROLES_OF_AN_ACT = frozenset({"offender", "sponsor", "origin_host"})
 
 
 class DecisionContext(PerceptionView):
@@ -37,16 +35,9 @@ class DecisionContext(PerceptionView):
         if order.asset:
             return self.world.scenario.assets[order.asset].owner
         owner = order.actor or (order.selector.owner if order.selector is not None else "")
-        if owner == "self":
-            return self.me.d.id
-        if owner not in _ROLES_OF_AN_ACT:
-            return owner
-        if self.p is None:  # no act to resolve a role against
-            return ""
-        if owner == "origin_host":
-            return self.p.event.origin_host
-        author = self.p.author  # who the actor believes did it
-        return self.world.sponsors.get(author, author) if owner == "sponsor" else author
+        p = self.p  # the act perceived, by whom the actor believes did it (none: no act)
+        return role_holder(owner, self.me.d.id, None if p is None else p.author,
+                           "" if p is None else p.event.origin_host, self.world.sponsors)
 
     def defer(self, settle: Callable[[Sequence[Act]], None]) -> None:
         """Call ``settle`` with every act this deliberation launched, once all policies have

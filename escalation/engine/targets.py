@@ -10,16 +10,26 @@ from escalation.scenario.compiled import AssetDef, OrderDef, Scenario, SelectorD
 
 def resolve_role(role: str, me: str, cause: Event | None, sponsors: dict[str, str]) -> str:
     """An actor id, from an id or a role read off the perceived event ('' if unknowable)."""
+    if cause is None:
+        return role_holder(role, me, None, "", sponsors)
+    return role_holder(role, me, cause.actor, cause.origin_host, sponsors)
+
+
+def role_holder(role: str, me: str, author: str | None, origin_host: str,
+                sponsors: dict[str, str]) -> str:
+    """An actor id, from an id or a role: 'self' is ``me``; 'offender', 'sponsor' and
+    'origin_host' are read off an act, whose author is ``author`` (as the decider believes
+    it; None when there is no act, and then no one holds the role: '')."""
     if role == "self":
         return me
     if role in ("offender", "sponsor", "origin_host"):
-        if cause is None:
+        if author is None:
             return ""
         if role == "offender":
-            return cause.actor
+            return author
         if role == "sponsor":
-            return sponsors.get(cause.actor, cause.actor)
-        return cause.origin_host
+            return sponsors.get(author, author)
+        return origin_host
     return role
 
 
