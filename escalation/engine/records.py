@@ -49,6 +49,28 @@ class Event:
     note: str = ""
     tension: float = 0.0
 
+    def __init__(  # written out, not left to the dataclass: see ``Perceived.__init__``
+        self, id: int, time: float, started: float, actor: str, kind: str, effect: str,
+        target: str = "", asset: str = "", host: str = "", origin: str = "",
+        origin_host: str = "", salvo: int = 0, failed: int = 0, intercepted: int = 0,
+        hits: int = 0, deaths: int = 0, injuries: int = 0, value_lost: float = 0.0,
+        economic_loss: float = 0.0, warned: bool = False, rung: int = 0,
+        goldstein: float = 0.0, hostile: bool = False, kinetic: bool = False,
+        homeland: bool = False, cause: int | None = None, policy: str = "", threat: str = "",
+        scripted: bool = False, answer: bool = False, appears_as: str = "", note: str = "",
+        tension: float = 0.0,
+    ) -> None:
+        self.id, self.time, self.started, self.actor = id, time, started, actor
+        self.kind, self.effect, self.target, self.asset = kind, effect, target, asset
+        self.host, self.origin, self.origin_host = host, origin, origin_host
+        self.salvo, self.failed, self.intercepted, self.hits = salvo, failed, intercepted, hits
+        self.deaths, self.injuries, self.value_lost = deaths, injuries, value_lost
+        self.economic_loss, self.warned, self.rung = economic_loss, warned, rung
+        self.goldstein, self.hostile, self.kinetic = goldstein, hostile, kinetic
+        self.homeland, self.cause, self.policy, self.threat = homeland, cause, policy, threat
+        self.scripted, self.answer, self.appears_as = scripted, answer, appears_as
+        self.note, self.tension = note, tension
+
 
 @dataclass(slots=True)
 class Perceived:
@@ -64,6 +86,15 @@ class Perceived:
     author: str  # who the observer believes did it ('' when it cannot tell)
     verified: bool = False  # the report that establishes the real author, after a wrong belief
     economic: float = 0.0  # economic loss as perceived, US$ million
+
+    def __init__(self, time: float, observer: str, event: Event, deaths: int, injuries: int,
+                 harm: float, update: bool, author: str, verified: bool = False,
+                 economic: float = 0.0) -> None:
+        # written out, not left to the dataclass: compiled (escalation/native.py), a generated
+        # __init__ would run interpreted, and a run makes a hundred perceptions or more
+        self.time, self.observer, self.event = time, observer, event
+        self.deaths, self.injuries, self.harm = deaths, injuries, harm
+        self.update, self.author, self.verified, self.economic = update, author, verified, economic
 
 
 def _nan_once(value: Any) -> Any:

@@ -59,6 +59,26 @@ class ActorState:
     effects: str = ""
     perceive: str = ""
 
+    def __init__(  # written out, not left to the dataclass: see records.Perceived.__init__
+        self, d: ActorDef, credibility: float, commitment: float = 0.0, responses: int = 0,
+        hostile_acts: int = 0, stood_down: bool = False, deaths_suffered: int = 0,
+        injuries_suffered: int = 0, economic_suffered: float = 0.0,
+        inventory: dict[str, float] | None = None, memory: dict[str, dict[str, Any]] | None = None,
+        lanes: list[Lane] | None = None, follow: tuple[Lane, ...] = (), restrained: bool = False,
+        decide: str = "", effects: str = "", perceive: str = "",
+    ) -> None:
+        self.d, self.credibility, self.commitment, self.responses = d, credibility, commitment, \
+            responses
+        self.hostile_acts, self.stood_down = hostile_acts, stood_down
+        self.deaths_suffered, self.injuries_suffered = deaths_suffered, injuries_suffered
+        self.economic_suffered = economic_suffered
+        self.inventory = {} if inventory is None else inventory
+        self.memory = {} if memory is None else memory
+        self.lanes = [] if lanes is None else lanes
+        self.follow, self.restrained = follow, restrained
+        self.decide, self.effects, self.perceive = decide, effects, perceive
+        self.__post_init__()
+
     def __post_init__(self) -> None:
         d = self.d
         policies = d.policies
@@ -89,6 +109,18 @@ class Ladder:
     deaths: dict[tuple[str, str], int] = field(default_factory=dict)
     top: int = 0
     wars: int = 0  # pairs that reached the top rung from below
+
+    def __init__(  # written out, not left to the dataclass: see records.Perceived.__init__
+        self, mutual_homeland: int, war_deaths: int | None = None, war: int = 0,
+        pairs: dict[tuple[str, str], int] | None = None,
+        homeland_struck: set[tuple[str, str]] | None = None,
+        deaths: dict[tuple[str, str], int] | None = None, top: int = 0, wars: int = 0,
+    ) -> None:
+        self.mutual_homeland, self.war_deaths, self.war = mutual_homeland, war_deaths, war
+        self.pairs = {} if pairs is None else pairs
+        self.homeland_struck = set() if homeland_struck is None else homeland_struck
+        self.deaths = {} if deaths is None else deaths
+        self.top, self.wars = top, wars
 
     def raise_to(self, attacker: str, victim: str, rung: int, homeland: bool, deaths: int = 0
                  ) -> int:
@@ -125,6 +157,10 @@ class Tension:
     level: float = 0.0
     since: float = 0.0
     peak: float = 0.0
+
+    def __init__(self, half_life_hours: float, level: float = 0.0, since: float = 0.0,
+                 peak: float = 0.0) -> None:  # written out: see records.Perceived.__init__
+        self.half_life_hours, self.level, self.since, self.peak = half_life_hours, level, since, peak
 
     def at(self, now: float) -> float:
         return self.level * 0.5 ** ((now - self.since) / self.half_life_hours)
