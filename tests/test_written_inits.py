@@ -1,5 +1,5 @@
 """The dataclasses a run makes most (events, perceptions, each actor's state, the ladder,
-tension) write their ``__init__`` out, so that the compiled engine builds them natively (a
+tension, a policy's acts and responses) write their ``__init__`` out, so that the compiled engine builds them natively (a
 dataclass's generated ``__init__`` is Python text run by the interpreter, even in a compiled
 module). The written ``__init__`` must take exactly the dataclass's fields, in order, with the
 same defaults (a field with a default factory takes None for "a new one"), or a field added
@@ -14,8 +14,9 @@ import pytest
 
 from escalation.engine.records import Event, Perceived
 from escalation.engine.state import ActorState, Ladder, Tension
+from escalation.policies.base import Act, Response
 
-WRITTEN = [Event, Perceived, ActorState, Ladder, Tension]
+WRITTEN = [Event, Perceived, ActorState, Ladder, Tension, Act, Response]
 
 
 @pytest.mark.parametrize("cls", WRITTEN, ids=lambda cls: cls.__name__)
@@ -51,3 +52,10 @@ def test_every_field_given_is_kept() -> None:
     perceived = Perceived(**{f.name: f.name for f in dataclasses.fields(Perceived)})  # type: ignore[arg-type]
     assert [getattr(perceived, f.name) for f in dataclasses.fields(Perceived)] == \
         [f.name for f in dataclasses.fields(Perceived)]
+
+
+def test_written_frozen_inits_keep_their_objects_frozen_and_equal_by_value() -> None:
+    assert Response() == Response((), True)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        Response().stop = False  # type: ignore[misc]
+    assert hash(Response()) == hash(Response((), True))

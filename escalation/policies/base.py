@@ -39,6 +39,9 @@ class Settlement(Protocol):
     def settle(self, ctx: Context, kept: bool) -> None: ...
 
 
+_set = object.__setattr__  # how a frozen dataclass's own __init__ sets its fields
+
+
 @dataclass(frozen=True, slots=True)
 class Act:
     """An order to carry out now, with the salvo a policy chose and the threat it enforces;
@@ -50,6 +53,17 @@ class Act:
     after: float | None = None
     lead: float | None = None
 
+    def __init__(self, order: OrderDef, salvo: float | None = None,
+                 enforces: Settlement | None = None, after: float | None = None,
+                 lead: float | None = None) -> None:
+        # written out, not left to the dataclass: compiled (escalation/native.py), a generated
+        # __init__ would run interpreted, and every decision makes acts and responses
+        _set(self, "order", order)
+        _set(self, "salvo", salvo)
+        _set(self, "enforces", enforces)
+        _set(self, "after", after)
+        _set(self, "lead", lead)
+
     def __reduce__(self) -> tuple[type[Act], tuple[object, ...]]:
         return type(self), field_values(self)
 
@@ -60,6 +74,10 @@ class Response:
 
     acts: tuple[Act, ...] = ()
     stop: bool = True
+
+    def __init__(self, acts: tuple[Act, ...] = (), stop: bool = True) -> None:  # see Act's
+        _set(self, "acts", acts)
+        _set(self, "stop", stop)
 
     def __reduce__(self) -> tuple[type[Response], tuple[object, ...]]:
         return type(self), field_values(self)
