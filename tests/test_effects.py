@@ -6,10 +6,12 @@ host, salvos capped by stock, the launch asset."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 import statistics
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -50,7 +52,7 @@ def test_a_strike_accounts_for_every_unit_and_never_hurts_more_than_are_there(
     seed: int, salvo: int, failure: float, target: Exposure, warned: bool
 ) -> None:
     damage = strike(random.Random(seed), salvo, failure, target, warned)
-    assert min(damage) >= 0
+    assert min(dataclasses.astuple(damage)) >= 0
     assert damage.failed + damage.intercepted + damage.hits == salvo
     assert damage.deaths + damage.injuries <= target.personnel
     assert damage.value_lost == pytest.approx(
@@ -63,9 +65,14 @@ def test_certain_failure_interception_and_hits(
     seed: int, salvo: int, target: Exposure, warned: bool
 ) -> None:
     rng = random.Random(seed)
-    assert strike(rng, salvo, 1.0, target, warned)[:3] == (salvo, 0, 0)
-    assert strike(rng, salvo, 0.0, target._replace(air_defence=1.0), warned)[:3] == (0, salvo, 0)
-    assert strike(rng, salvo, 0.0, target._replace(air_defence=0.0), warned)[:3] == (0, 0, salvo)
+    assert units(strike(rng, salvo, 1.0, target, warned)) == (salvo, 0, 0)
+    assert units(strike(rng, salvo, 0.0, replace(target, air_defence=1.0), warned)) == (0, salvo, 0)
+    assert units(strike(rng, salvo, 0.0, replace(target, air_defence=0.0), warned)) == (0, 0, salvo)
+
+
+def units(damage: Damage) -> tuple[int, int, int]:
+    """A strike's units that failed, were intercepted and hit."""
+    return damage.failed, damage.intercepted, damage.hits
 
 
 def test_nothing_hits_nothing_is_hurt() -> None:

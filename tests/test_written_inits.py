@@ -1,9 +1,10 @@
 """The dataclasses a run makes most (events, perceptions, each actor's state, the ladder,
-tension, a policy's acts and responses) write their ``__init__`` out, so that the compiled engine builds them natively (a
-dataclass's generated ``__init__`` is Python text run by the interpreter, even in a compiled
-module). The written ``__init__`` must take exactly the dataclass's fields, in order, with the
-same defaults (a field with a default factory takes None for "a new one"), or a field added
-later would be silently left out."""
+tension, a policy's acts and responses, a strike's exposure and damage) write their
+``__init__`` out, so that the compiled engine builds them natively (a dataclass's generated
+``__init__`` is Python text run by the interpreter, even in a compiled module). The written
+``__init__`` must take exactly the dataclass's fields, in order, with the same defaults (a
+field with a default factory takes None for "a new one"), or a field added later would be
+silently left out."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import inspect
 
 import pytest
 
+from escalation.engine.effects import Damage, Exposure
 from escalation.engine.records import Event, Perceived
 from escalation.engine.state import ActorState, Ladder, Tension
 from escalation.policies.base import Act, Response
 
-WRITTEN = [Event, Perceived, ActorState, Ladder, Tension, Act, Response]
+WRITTEN = [Event, Perceived, ActorState, Ladder, Tension, Act, Response, Damage, Exposure]
 
 
 @pytest.mark.parametrize("cls", WRITTEN, ids=lambda cls: cls.__name__)

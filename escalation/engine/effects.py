@@ -5,15 +5,16 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from escalation.model.draws import binomial, poisson
 
 
-class Damage(NamedTuple):
-    """What an act did. This and ``Exposure`` are named tuples, not frozen dataclasses: one of
-    each is made per strike, and a frozen dataclass's ``__init__`` (an ``object.__setattr__``
-    per field) costs about three times as much."""
+@dataclass(slots=True)
+class Damage:
+    """What an act did. This and ``Exposure`` are made once per strike: each writes its
+    ``__init__`` out, so that the compiled engine builds them natively (a dataclass's generated
+    ``__init__``, or a named tuple's ``__new__``, is run by the interpreter)."""
 
     failed: int = 0
     intercepted: int = 0
@@ -23,8 +24,15 @@ class Damage(NamedTuple):
     value_lost: float = 0.0
     economic_loss: float = 0.0  # US$ million
 
+    def __init__(self, failed: int = 0, intercepted: int = 0, hits: int = 0, deaths: int = 0,
+                 injuries: int = 0, value_lost: float = 0.0, economic_loss: float = 0.0) -> None:
+        self.failed, self.intercepted, self.hits = failed, intercepted, hits
+        self.deaths, self.injuries = deaths, injuries
+        self.value_lost, self.economic_loss = value_lost, economic_loss
 
-class Exposure(NamedTuple):
+
+@dataclass(slots=True)
+class Exposure:
     """What a target puts at risk, read from the run's parameter vector."""
 
     personnel: float
@@ -35,6 +43,14 @@ class Exposure(NamedTuple):
     damage_per_hit: float
     warned_factor: float
     economic_value: float = 0.0  # US$ million
+
+    def __init__(self, personnel: float, value: float, air_defence: float, lethality: float,
+                 injury_rate: float, damage_per_hit: float, warned_factor: float,
+                 economic_value: float = 0.0) -> None:
+        self.personnel, self.value, self.air_defence = personnel, value, air_defence
+        self.lethality, self.injury_rate = lethality, injury_rate
+        self.damage_per_hit, self.warned_factor = damage_per_hit, warned_factor
+        self.economic_value = economic_value
 
 
 def strike(rng: random.Random, salvo: int, failure: float, target: Exposure, warned: bool,
