@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import os
 import weakref
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from escalation.engine.namespace_view import PerceptionView
 
@@ -64,8 +64,17 @@ def could_act(world: World, me: ActorState, policies: tuple[Policy, ...], p: Per
 
 
 def enabled() -> bool:
-    """Whether runs made now skip work (``ESCALATION_AVOID_WORK`` is not '0')."""
-    return os.environ.get("ESCALATION_AVOID_WORK", "1") != "0"
+    """Whether runs made now skip work (``ESCALATION_AVOID_WORK`` is not '0'). Read at every
+    run, so that a test may switch it between runs: from the environment's own table, with the
+    key encoded once (``os.environ.get`` encodes and decodes at each call, a twentieth of the
+    cost of building a small run's world)."""
+    return _ENVIRONMENT.get(_SWITCH) != _OFF
+
+
+_ENVIRON: Any = os.environ  # its table holds keys and values encoded (bytes on POSIX)
+_ENVIRONMENT: dict[Any, Any] = _ENVIRON._data
+_SWITCH: Any = _ENVIRON.encodekey("ESCALATION_AVOID_WORK")
+_OFF: Any = _ENVIRON.encodevalue("0")
 
 
 _BY_SCENARIO: dict[int, dict[tuple[str, int], Verdicts]] = {}  # id(scenario) -> lane -> verdicts

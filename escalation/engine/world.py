@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from heapq import heappop, heappush
+from itertools import count
 from typing import Any
 
 import simpy
@@ -56,6 +57,23 @@ Callback = Callable[[object], None]  # called with the scheduled object, which i
 def _stop(_: object) -> None:
     """The run's stop, scheduled by ``World.finish``: the loop ends when it comes up, before
     calling it."""
+
+
+def _environment() -> simpy.Environment:
+    """A SimPy environment as ``simpy.Environment()`` makes one, at time 0 with an empty queue,
+    but without binding its process-making methods to it early (``BoundClass.bind_early``): a
+    run makes no SimPy processes (its callbacks are on the queue itself, ``World._loop``), and
+    the binding was a fifth of the cost of building a small run's world. The methods still work
+    if called: the class's descriptors bind them then."""
+    env = _NEW_ENVIRONMENT(simpy.Environment)
+    env._now = 0
+    env._queue = []
+    env._eid = count()
+    env._active_proc = None
+    return env
+
+
+_NEW_ENVIRONMENT = simpy.Environment.__new__
 
 
 class _Deferred:
@@ -121,7 +139,7 @@ class World:
         self.values = values
         self.streams = streams
         self.keep_events = keep_events
-        self.env = simpy.Environment()
+        self.env = _environment()
         self._queue: list[Any] = self.env._queue
         self._sequence = self.env._eid  # see ``_after``
         self.events: list[Event] = []
