@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -132,6 +133,9 @@ def run_chunk(
     return result
 
 
+_NOT_ISSUED = ThreatStatus.NOT_ISSUED.value
+
+
 class RowWriter:
     """Appends one finished run's row to the run columns, in ``run_columns`` order and with
     ``RunRecord.summary``'s values: a threat never issued is 'not_issued', a rung never
@@ -149,20 +153,22 @@ class RowWriter:
         self.first_acts = [(runs[f"first_act_day.{a}"].append, a) for a in actors]
         self.path, self.error = runs["path"].append, runs["error"].append
         self.codes = codes(scenario)
+        self.counts = attrgetter(*COUNTS)  # the tally's counts, as a tuple, in one call
 
     def add(self, run: int, own_seed: int, outcome: str, world: World, values: list[float]) -> None:
         t = world.tally
         for append, value in zip(self.scalars, (
-            run, own_seed, outcome, t.ended_by, world.env.now / 24.0, world.last_hostile / 24.0,
+            run, own_seed, outcome, t.ended_by, world.env._now / 24.0, world.last_hostile / 24.0,
             t.terminal_day,
             world.ladder.top,
-            world.tension.peak, *(getattr(t, count) for count in COUNTS),
+            world.tension.peak, *self.counts(t),
         ), strict=True):
             append(value)
         for append, family, actor in self.harm:
             append(getattr(t, family)[actor])
+        threats = t.threats
         for append, label in self.threats:
-            append(t.threats.get(label, ThreatStatus.NOT_ISSUED.value))
+            append(threats.get(label, _NOT_ISSUED))
         for append, slot in self.parameters:
             append(float(values[slot]))
         for append, rung in self.rungs:
