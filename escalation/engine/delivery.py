@@ -139,12 +139,7 @@ def report(world: World, event: Event) -> None:
                                             not first, author, False, seen_economic),
                         first, own, first_key if first else update_key, lanes)
             first = False
-            at = delay + after
-            batch = due.get(at)
-            if batch is None:
-                due[at] = [delivery]
-            else:
-                batch.append(delivery)
+            _send(due, delay + after, delivery)
         if author != actor:  # its last belief, to be corrected if the truth comes out
             misled.append((observer, Perceived(0.0, me, event, seen_deaths, seen_injuries, harm,
                                                False, actor, True, seen_economic), False,
@@ -175,11 +170,8 @@ def _busy_past(lanes: Sequence[Lane], moment: float) -> bool:
 
 
 def _wake(world: World, observer: ActorState, lane: Lane) -> None:
-    """Start ``lane``'s deliberation if it is idle now (one joined by nothing may have
-    ended unseen: ``World.deliberate``)."""
-    if lane.deciding and not lane.scheduled and world.ended(lane):
-        lane.deciding = False
-    if not lane.deciding:
+    """Start ``lane``'s deliberation if it is idle now."""
+    if world.idle(lane):
         world.deliberate(observer, lane, draw(lane.delay, world.streams[observer.decide]))
 
 
@@ -196,15 +188,19 @@ def _unheard(due: dict[float, list[Delivery]], observer: ActorState, lanes: Sequ
         if _busy_past(lanes, now + at):
             first = False
             continue
-        delivery = (observer, None, first, _UNHARMED, (), lanes)
         told += first
+        _send(due, at, (observer, None, first, _UNHARMED, (), lanes))
         first = False
-        batch = due.get(at)
-        if batch is None:
-            due[at] = [delivery]
-        else:
-            batch.append(delivery)
     return told
+
+
+def _send(due: dict[float, list[Delivery]], at: float, delivery: Delivery) -> None:
+    """Add ``delivery`` to the reports due ``at`` hours from now (one SimPy event each)."""
+    batch = due.get(at)
+    if batch is None:
+        due[at] = [delivery]
+    else:
+        batch.append(delivery)
 
 
 def _believed_author(world: World, observer: str, event: Event, disguise: AttributionDef,

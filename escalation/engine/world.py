@@ -288,6 +288,13 @@ class World:
         self.busy += 1
         heappush(self._queue, (lane.until, NORMAL, lane.seq, deliberation_end(self, state, lane)))
 
+    def idle(self, lane: Lane) -> bool:
+        """Whether ``lane`` has no deliberation under way now; one that nothing joined and
+        that has ended unseen (``ended``) is closed here."""
+        if lane.deciding and not lane.scheduled and self.ended(lane):
+            lane.deciding = False
+        return not lane.deciding
+
     def ended(self, lane: Lane) -> bool:
         """Whether the end of ``lane``'s unscheduled deliberation has come, before the callback
         being called now in SimPy's order (time, priority, sequence)."""
@@ -342,11 +349,8 @@ class World:
             return
         for state in self.actors.values():  # deliberations under way, not yet on the clock
             for lane in [*state.lanes, *state.follow]:
-                if lane.deciding and not lane.scheduled:
-                    if self.ended(lane):
-                        lane.deciding = False
-                    else:
-                        self.schedule(state, lane)
+                if not lane.scheduled and not self.idle(lane):
+                    self.schedule(state, lane)
         if self.busy > 0:
             self._waiting = True  # ``_work`` looks again once nothing is busy
         else:
