@@ -1,11 +1,12 @@
 """Build the package; compile the engine's core with mypyc where possible (optional).
 
 Everything else is in pyproject.toml. The modules listed in escalation/native.py are compiled
-to extension modules beside their sources when mypyc (a build requirement) and a C compiler
-are at hand. If anything about that fails, the installation goes on with the pure-Python
-engine, which gives the same results, and says so; ``ESCALATION_COMPILE=0`` skips the
-compilation on purpose. A finished build records a hash of each compiled source
-(escalation/_compiled.json) so that a source edited later is not shadowed by its stale build.
+to extension modules beside their sources (and the C ones it lists built) when mypyc (a build
+requirement) and a C compiler are at hand. If anything about that fails, the installation goes
+on with the pure-Python engine, which gives the same results, and says so;
+``ESCALATION_COMPILE=0`` skips the compilation on purpose. A finished build records a hash of
+each compiled source (escalation/_compiled.json) so that a source edited later is not shadowed
+by its stale build.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
@@ -52,7 +53,10 @@ def extensions() -> list[Any]:
         options = ["--config-file=", "--ignore-missing-imports", "--follow-imports=silent",
                    "--python-version=3.11"]
         sources = [str(NATIVE.source_path(m, Path("escalation"))) for m in NATIVE.COMPILED]
-        return list(mypycify([*options, *sources], opt_level="3"))
+        flags = ["-O3", "-ffp-contract=off"]  # no fused multiply-adds: the Python core's numbers
+        written_in_c = [Extension(module, [f"escalation/{path}"], extra_compile_args=flags)
+                        for module, path in NATIVE.C_SOURCES.items()]
+        return [*mypycify([*options, *sources], opt_level="3"), *written_in_c]
     except BaseException as error:  # mypy's errors end in SystemExit
         _say(f"the engine could not be compiled ({type(error).__name__}: {error}); "
              "installing it as pure Python (same results, slower)")
@@ -83,7 +87,8 @@ class BuildExt(build_ext):
         root = Path("." if self.inplace else self.build_lib) / "escalation"
         (root / NATIVE.MANIFEST).write_text(json.dumps(NATIVE.source_hashes(ROOT / "escalation"),
                                                        indent=1, sort_keys=True))
-        _say(f"compiled {len(NATIVE.COMPILED)} engine modules with mypyc")
+        _say(f"compiled {len(NATIVE.COMPILED)} engine modules with mypyc and "
+             f"{len(NATIVE.C_SOURCES)} written in C")
 
     def get_outputs(self) -> list[str]:
         outputs = list(super().get_outputs())

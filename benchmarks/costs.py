@@ -7,8 +7,9 @@ It measures, on one process (CPU time, best of three):
 - the fixed cost of a run: ``run_chunk`` on ``benchmarks/idle.yaml``, two actors to whom nothing
   happens (a world, its SimPy environment, the quiet watch and horizon, the verdict, the row);
 - the cost per model event: ``benchmarks/minimal.yaml`` less that fixed cost, per event;
-- two costs the engine cannot avoid as it is built: seeding one ``random.Random`` stream
-  (each purpose of each actor that draws has its own, for common random numbers), and one
+- two costs the engine cannot avoid as it is built: making one random stream (each purpose
+  of each actor that draws has its own, for common random numbers: a SplitMix64 stream,
+  model/splitmix.py, since the Mersenne Twister's seeding cost 3.5-7 µs a stream), and one
   step of SimPy's loop with a callback that does nothing (the engine's waits are such steps).
 
 The issue's budget is 30 µs per run plus 15 µs per model event; this script shows how much of
@@ -17,7 +18,6 @@ it those two floors alone take. See benchmarks/README.md.
 
 from __future__ import annotations
 
-import random
 import statistics
 import sys
 import time
@@ -29,6 +29,7 @@ import simpy
 from simpy.events import NORMAL
 
 import escalation
+from escalation.model.streams import Streams
 from escalation.montecarlo.chunk import run_chunk
 from escalation.montecarlo.sampling import SamplingPlan
 
@@ -63,9 +64,10 @@ def events_per_run(name: str) -> tuple[float, float]:
 
 
 def stream_seeding() -> float:
+    """µs to make a run's stream for one purpose, as the engine does on its first draw."""
     count = 100_000
-    keys = [(run << 32) | 0x5EED for run in range(count)]
-    return best_cpu(lambda: [random.Random(key) for key in keys], count)
+    seeds = list(range(count))
+    return best_cpu(lambda: [Streams(seed)["decide:a"] for seed in seeds], count)
 
 
 class _Call:
@@ -112,7 +114,7 @@ def main() -> None:
          f"budget {30 + 15 * events:,.0f} µs for {events:.2f} events"),
         ("  model events, perceptions per run", f"{events:.2f}, {perceptions:.2f}", ""),
         ("  cost per event (less the fixed cost)", f"{per_event:,.1f} µs", "budget 15 µs"),
-        ("seeding one random stream", f"{seeding:,.2f} µs", "minimal seeds 6 a run"),
+        ("making one random stream", f"{seeding:,.2f} µs", "minimal makes 6 a run"),
         ("one SimPy step, empty callback", f"{step:,.2f} µs", "minimal takes ~22 a run"),
     ]
     width = max(len(label) for label, _, _ in rows)

@@ -60,6 +60,9 @@ COMPILED = (  # the modules a run spends its time in, all of them typed for mypy
     "escalation.policies.tit_for_tat",
     "escalation.scenario.evaluation",
 )
+C_SOURCES = {  # extension modules written in C, each with its Python equivalent beside it
+    "escalation.model._splitmix": "model/_splitmix.c",  # model/splitmix.py's PythonCore
+}
 PURE_PYTHON = "ESCALATION_PURE_PYTHON"
 MANIFEST = "_compiled.json"  # written by setup.py beside this file: {module: sha256 of source}
 _PACKAGE = Path(__file__).resolve().parent
@@ -71,9 +74,12 @@ def source_path(module: str, package: Path = _PACKAGE) -> Path:
 
 
 def source_hashes(package: Path = _PACKAGE) -> dict[str, str]:
-    """The sha256 of each compiled module's source, as ``setup.py`` records it at build time."""
-    return {module: hashlib.sha256(source_path(module, package).read_bytes()).hexdigest()
-            for module in COMPILED}
+    """The sha256 of each compiled module's source (C ones too), as ``setup.py`` records it
+    at build time."""
+    sources = {module: source_path(module, package) for module in COMPILED}
+    sources.update({module: package / path for module, path in C_SOURCES.items()})
+    return {module: hashlib.sha256(path.read_bytes()).hexdigest()
+            for module, path in sources.items()}
 
 
 def stale(package: Path = _PACKAGE) -> bool:
@@ -107,7 +113,7 @@ class _Sources(MetaPathFinder):
 def use_sources() -> None:
     """Import the compiled modules' Python sources in this process, when asked or when the
     build is out of date (see the module's docstring)."""
-    if any(isinstance(finder, _Sources) for finder in sys.meta_path):
+    if running_sources():
         return
     if os.environ.get(PURE_PYTHON) == "1":
         sys.meta_path.insert(0, _Sources())
@@ -116,6 +122,12 @@ def use_sources() -> None:
                       "instead (slower); build it again with: bash scripts/setup.sh",
                       RuntimeWarning, stacklevel=2)
         sys.meta_path.insert(0, _Sources())
+
+
+def running_sources() -> bool:
+    """Whether this process was made to import the compiled modules' sources (``use_sources``):
+    modules with a C core of their own then use their Python equivalent too."""
+    return any(isinstance(finder, _Sources) for finder in sys.meta_path)
 
 
 def compiled() -> bool:

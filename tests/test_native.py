@@ -85,10 +85,13 @@ def test_the_build_compiled_the_engine() -> None:
 
 def _package(folder: Path) -> Path:
     """A copy of the compiled modules' sources under ``folder``, laid out as the package."""
-    for module in native.COMPILED:
-        target = native.source_path(module, folder)
+    sources = [(native.source_path(module), native.source_path(module, folder))
+               for module in native.COMPILED]
+    package = native.source_path("escalation.native").parent
+    sources += [(package / path, folder / path) for path in native.C_SOURCES.values()]
+    for source, target in sources:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(native.source_path(module).read_bytes())
+        target.write_bytes(source.read_bytes())
     return folder
 
 
@@ -100,6 +103,11 @@ def test_a_build_is_stale_once_a_compiled_source_changes(tmp_path: Path) -> None
     world = native.source_path("escalation.engine.world", package)
     world.write_text(world.read_text() + "\n# edited after the build\n")
     assert native.stale(package)
+    (package / native.MANIFEST).write_text(json.dumps(native.source_hashes(package)))
+    for path in native.C_SOURCES.values():  # a C source too
+        assert not native.stale(package)
+        (package / path).write_text((package / path).read_text() + "\n/* edited */\n")
+        assert native.stale(package)
     (package / native.MANIFEST).write_text("not json")
     assert native.stale(package)
 

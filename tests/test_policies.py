@@ -96,12 +96,13 @@ class PolicyContract:
         records = [run(compiled, seed) for seed in SEEDS]
         for seed, record in zip(SEEDS, records, strict=True):
             same_run(record, run(compiled, seed))
-        assert len({repr(r.events) for r in records}) > 1, "the scenario should vary by seed"
+        varied = {repr(run(compiled, seed).events) for seed in range(20)}
+        assert len(varied) > 1, "the scenario should vary by seed"
 
     def test_policy_acts(self, compiled: Scenario) -> None:
-        for seed in SEEDS:
-            record = run(compiled, seed)
-            assert any(e.policy == self.label for e in record.events), f"seed {seed}"
+        """It acts in most runs (policies that act with a probability may not in every one)."""
+        acted = [any(e.policy == self.label for e in run(compiled, seed).events) for seed in SEEDS]
+        assert sum(acted) > len(SEEDS) / 2, acted
 
     def test_acting_stops_the_later_policies(self) -> None:
         """A policy that acts stops the deliberation on that report (a threat being issued
@@ -792,7 +793,7 @@ class TestThreatThenEnforce(PolicyContract):
     def test_two_threats_commit_at_most_fully_and_release_their_own_share(self) -> None:
         """Two threats at audience cost 0.6: commitment 1 (not 1.2); enforcing the first
         releases its 0.6, leaving 0.4; both are counted as carried out."""
-        notes = [{"when": f"perceived.kind == 'ping' and {test}",
+        notes = [{"when": f"perceived.kind == 'ping' and {test}", "deliberation_hours": 1,
                   "do": {"action": "statement", "target": None, "note": note}}
                  for test, note in (("own.commitment == 1", "full"),
                                     ("own.commitment > 0.39 and own.commitment < 0.41", "part"))]

@@ -10,8 +10,9 @@ over those names alone, every other name unknown (three-valued logic, so only a 
 whatever the rest is rules a policy out), and says no only where it could neither act, nor draw
 a random number, nor change its memory; a policy that does not say is always asked.
 
-The verdict is kept per lane and per report's static facts (``static_facts``), for the lifetime
-of the compiled scenario, and shared by every run of it in the process. A report a lane's
+The verdict is kept per lane and per report's static facts (``static_facts``; each such key
+numbered once, ``key_number``), for the lifetime of the compiled scenario, and shared by every
+run of it in the process. A report a lane's
 policies could not act on still starts its deliberation when the lane is idle (the delay is
 drawn and the crisis kept open, as before), but does not join it, and a deliberation left with
 nothing to decide asks no policy: runs are the same, draw for draw, with or without it. Setting
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from escalation.engine.world import World
     from escalation.policies.base import Policy
 
-Verdicts = dict[tuple[object, ...], bool]
+Verdicts = dict[int, bool]  # a report's key, numbered (``key_number``) -> could act?
 
 # The names whose value a report fixes whatever the run's state: each is computed from the
 # fields ``static_facts`` lists, the scenario (sponsors, assets) and who the observer is.
@@ -77,17 +78,39 @@ _SWITCH: Any = _ENVIRON.encodekey("ESCALATION_AVOID_WORK")
 _OFF: Any = _ENVIRON.encodevalue("0")
 
 
-_BY_SCENARIO: dict[int, dict[tuple[str, int], Verdicts]] = {}  # id(scenario) -> lane -> verdicts
+class Shared:
+    """What every run of one compiled scenario in a process shares: each lane's verdicts, and
+    the numbers of the reports' keys they are kept under (a key is a tuple of fifteen facts,
+    hashed once per event when numbered, where the lanes' dicts would hash it at every look)."""
+
+    __slots__ = ("keys", "lanes")
+
+    def __init__(self) -> None:
+        self.keys: dict[tuple[object, ...], int] = {}
+        self.lanes: dict[tuple[str, int], Verdicts] = {}
+
+
+def key_number(keys: dict[tuple[object, ...], int], key: tuple[object, ...]) -> int:
+    """The number of a report's key (its static facts, author, update?, verification?)."""
+    number = keys.get(key)
+    if number is None:
+        number = keys[key] = len(keys)
+    return number
+
+
+_BY_SCENARIO: dict[int, Shared] = {}  # id(scenario) -> what its runs share
 
 
 def share_verdicts(world: World) -> None:
-    """Give each lane of ``world`` its verdicts, shared with every run of the same scenario
-    object in this process (forgotten with it)."""
+    """Give each lane of ``world`` its verdicts, and the world the keys' numbers, shared with
+    every run of the same scenario object in this process (forgotten with it)."""
     scenario = world.scenario
-    cache = _BY_SCENARIO.get(id(scenario))
-    if cache is None:
-        cache = _BY_SCENARIO[id(scenario)] = {}
+    shared = _BY_SCENARIO.get(id(scenario))
+    if shared is None:
+        shared = _BY_SCENARIO[id(scenario)] = Shared()
         weakref.finalize(scenario, _BY_SCENARIO.pop, id(scenario), None)
+    world.report_keys = shared.keys
+    cache = shared.lanes
     for state in world.actors.values():
         actor = state.d.id
         for number, lane in enumerate((*state.lanes, *state.follow)):
@@ -95,4 +118,3 @@ def share_verdicts(world: World) -> None:
             if verdicts is None:
                 verdicts = cache[actor, number] = {}
             lane.verdicts = verdicts
-

@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from escalation.engine.avoidance import could_act, static_facts
+from escalation.engine.avoidance import could_act, key_number, static_facts
 from escalation.engine.context import DecisionContext
 from escalation.engine.formulas import decided
 from escalation.engine.perception import disclosure_steps, distortion, perceived_counts
@@ -40,11 +40,10 @@ if TYPE_CHECKING:
     from escalation.engine.world import World
 
 # observer, report (None: news none of the lanes it reaches could act on, which can only
-# start their deliberations), first?, own harm (deaths, injuries, US$ million), the verdicts'
-# key (the event's static facts, who it is taken to be from, update?, verification?:
-# avoidance.py) and the observer's lanes it reaches
-Delivery = tuple[ActorState, Perceived | None, bool, tuple[int, int, float], tuple[object, ...],
-                 Sequence[Lane]]
+# start their deliberations), first?, own harm (deaths, injuries, US$ million), the number of
+# the verdicts' key (the event's static facts, who it is taken to be from, update?,
+# verification?: avoidance.py) and the observer's lanes it reaches
+Delivery = tuple[ActorState, Perceived | None, bool, tuple[int, int, float], int, Sequence[Lane]]
 _UNHARMED = (0, 0, 0.0)
 
 
@@ -95,7 +94,11 @@ def report(world: World, event: Event) -> None:
     target = event.target
     disguise = world.disguises.get(event.id) if event.appears_as else None
     facts = static_facts(event)
-    keys = ((*facts, actor, False, False), (*facts, actor, True, False))
+    numbers = world.report_keys
+    if numbers is None:  # work avoidance is off: no lane has verdicts
+        numbers = {}
+    keys = (key_number(numbers, (*facts, actor, False, False)),
+            key_number(numbers, (*facts, actor, True, False)))
     misled: list[Delivery] = []
     due: dict[float, list[Delivery]] = {}
     now, keep, told, revised = world.env._now, world.keep_events, 0, len(steps) > 1
@@ -109,14 +112,15 @@ def report(world: World, event: Event) -> None:
             author, first_key, update_key = actor, keys[0], keys[1]
         else:
             author = _believed_author(world, me, event, disguise, rng)
-            first_key, update_key = (*facts, author, False, False), (*facts, author, True, False)
+            first_key = key_number(numbers, (*facts, author, False, False))
+            update_key = key_number(numbers, (*facts, author, True, False))
         if observer is victim:
             factor, phantom = 1.0, 0
         else:
             factor, phantom = distortion(rng, seer.noise, seer.bias, seer.inflation,
                                          enemies and ladder.hostile(me, target))
             if not keep and disguise is None and \
-                    _unheeded(lanes, first_key, update_key if revised else ()):
+                    _unheeded(lanes, first_key, update_key if revised else -1):
                 told += _unheard(due, observer, lanes, now, delay, steps)
                 continue
         told += 1
@@ -143,7 +147,7 @@ def report(world: World, event: Event) -> None:
         if author != actor:  # its last belief, to be corrected if the truth comes out
             misled.append((observer, Perceived(0.0, me, event, seen_deaths, seen_injuries, harm,
                                                False, actor, True, seen_economic), False,
-                           _UNHARMED, (*facts, actor, False, True), lanes))
+                           _UNHARMED, key_number(numbers, (*facts, actor, False, True)), lanes))
     world.busy += told
     for at, batch in due.items():
         world._after(at, _arrival(world, batch))
@@ -151,15 +155,15 @@ def report(world: World, event: Event) -> None:
         _verify_later(world, event, disguise.verify, misled)
 
 
-def _unheeded(lanes: Sequence[Lane], first: tuple[object, ...], update: tuple[object, ...]
-              ) -> bool:
+def _unheeded(lanes: Sequence[Lane], first: int, update: int) -> bool:
     """Whether it is known already that no policy of these lanes could act on this report,
-    first or revised (``update``: () when it is not revised), by ``could_act``'s verdicts kept
-    from earlier reports; then what the observer makes of it cannot matter, only when."""
+    first or revised (``update``: -1 when it is not revised), by ``could_act``'s verdicts kept
+    from earlier reports (keys numbered); then what the observer makes of it cannot matter,
+    only when."""
     for lane in lanes:
         verdicts = lane.verdicts
         if verdicts is None or verdicts.get(first) is not False or \
-                (update and verdicts.get(update) is not False):
+                (update >= 0 and verdicts.get(update) is not False):
             return False
     return True
 
@@ -189,7 +193,7 @@ def _unheard(due: dict[float, list[Delivery]], observer: ActorState, lanes: Sequ
             first = False
             continue
         told += first
-        _send(due, at, (observer, None, first, _UNHARMED, (), lanes))
+        _send(due, at, (observer, None, first, _UNHARMED, -1, lanes))
         first = False
     return told
 

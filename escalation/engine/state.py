@@ -33,7 +33,7 @@ class Lane:
         self.scheduled = False
         self.until = 0.0
         self.seq = 0
-        self.verdicts: dict[tuple[object, ...], bool] | None = None
+        self.verdicts: dict[int, bool] | None = None  # by report key's number (avoidance.py)
 
 
 @dataclass(slots=True)

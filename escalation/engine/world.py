@@ -173,6 +173,7 @@ class World:
         self.disguises: dict[int, AttributionDef] = {}  # event id -> who it appears to be from
         self.observers: list[Observer] | None = None  # delivery.observers, at the first report
         self.deliberations = 0  # held on something to decide (follow-ups too): see avoidance
+        self.report_keys: dict[tuple[object, ...], int] | None = None  # numbered: avoidance.py
         if avoidance.enabled():
             avoidance.share_verdicts(self)
 

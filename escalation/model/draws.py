@@ -9,7 +9,8 @@ the same number from the same stream.
 ``gauss`` is ``random.Random.gauss`` stated again (the same two uniforms, the same arithmetic,
 and the same second value kept in the stream's ``gauss_next`` for the next call, whoever makes
 it), so that compiled code does not call back into the interpreter for each normal draw;
-tests/test_draws.py holds it to the standard library's, draw for draw.
+tests/test_draws.py holds it to the standard library's, draw for draw. The engine's streams,
+where their C core is built (model/splitmix.py), draw it in C with the same arithmetic.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from __future__ import annotations
 import math
 import random
 from math import cos, log, sin, sqrt
+from typing import Any, cast
+
+from escalation.model.splitmix import FAST_STREAM
 
 TWOPI = 2.0 * math.pi  # as random.py computes it
 LARGEST_EXPONENT = 709.0  # math.exp of more overflows
@@ -25,6 +29,8 @@ _LARGEST_MEAN = 1e18  # a mean beyond this (or infinite) is taken as this: calle
 
 def gauss(rng: random.Random, mu: float, sigma: float) -> float:
     """``rng.gauss(mu, sigma)``, the same value and the same state left behind."""
+    if type(rng) is FAST_STREAM:  # the engine's own stream, whose C core draws it alike
+        return float(mu + cast(Any, rng).normal() * sigma)
     z = rng.gauss_next  # type: ignore[attr-defined]
     rng.gauss_next = None  # type: ignore[attr-defined]
     if z is None:

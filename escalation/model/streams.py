@@ -3,7 +3,8 @@
 A batch's root seed gives run ``i`` the ``i``-th 64-bit output of PCG64(seed), reached by
 ``advance`` in O(1), so any chunk of runs can be seeded without generating those before it.
 Inside a run each purpose (an actor's decisions, its acts' effects, its perception,
-accidents) has its own stream, created only when first used, and each uncertain parameter
+accidents) has its own stream (SplitMix64, model/splitmix.py), created only when first used,
+its state a hash of the run seed and the purpose's name, and each uncertain parameter
 draws its uniform from a hash of (run seed, parameter name): changing one assumption, or
 pinning a parameter, leaves every other draw alone (common random numbers).
 """
@@ -12,10 +13,11 @@ from __future__ import annotations
 
 import random
 import zlib
-from _random import Random as _CRandom
 from collections.abc import Sequence
 
 import numpy as np
+
+from escalation.model.splitmix import SplitMix
 
 _GOLDEN = 0x9E3779B97F4A7C15
 _MASK = (1 << 64) - 1
@@ -53,6 +55,18 @@ def run_seed(seed: int, run: int) -> int:
     return int(run_seeds(seed, run, 1)[0])
 
 
+def purpose_salt(purpose: str) -> int:
+    """What a purpose adds to the run seed for its stream's state (model/splitmix.py's
+    ``start``): its name's CRC-32, worked out once per name in a process."""
+    salt = _SALTS.get(purpose)
+    if salt is None:
+        salt = _SALTS[purpose] = zlib.crc32(purpose.encode())
+    return salt
+
+
+_SALTS: dict[str, int] = {}
+
+
 class Streams(dict[str, random.Random]):
     """Independent ``random.Random`` streams of one run, one per named purpose, made on first
     use: ``streams[purpose]``. A dict filled on lookup, so that every later draw of a purpose
@@ -64,13 +78,5 @@ class Streams(dict[str, random.Random]):
         self.seed = seed
 
     def __missing__(self, purpose: str) -> random.Random:
-        # ``random.Random(key)`` made without its Python ``__init__`` and ``seed`` (about a
-        # microsecond of a stream's cost): the C seeding alone, then what ``__init__`` sets
-        stream = self[purpose] = _new_random(random.Random)
-        _seed(stream, (self.seed << 32) | zlib.crc32(purpose.encode()))
-        stream.gauss_next = None  # type: ignore[attr-defined]
+        stream = self[purpose] = SplitMix.start(self.seed, purpose_salt(purpose))
         return stream
-
-
-_new_random = random.Random.__new__
-_seed = _CRandom.seed  # an int key seeds as ``random.Random.seed`` does (version 2)
