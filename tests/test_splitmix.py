@@ -76,9 +76,21 @@ def test_the_engines_normal_draws_are_the_standard_librarys(seed: int, salt: int
     assert [draws.gauss(ours, 2.0, 3.0) for _ in range(calls)] == \
         [library.gauss(2.0, 3.0) for _ in range(calls)]
     assert ours.getstate() == library.getstate()
-    ours, slow = SplitMix.start(seed, salt), OverPython.start(seed, salt)
-    assert [draws.lognormal(ours, 1.5, 0.7) for _ in range(calls)] == \
-        [draws.lognormal(slow, 1.5, 0.7) for _ in range(calls)]
+    for median, sigma in ((1.5, 0.7), (2.0, 0.0), (1.0, 800.0)):  # exp's exponent capped last
+        ours, slow = SplitMix.start(seed, salt), OverPython.start(seed, salt)
+        assert [draws.lognormal(ours, median, sigma) for _ in range(calls)] == \
+            [draws.lognormal(slow, median, sigma) for _ in range(calls)]
+
+
+def test_the_c_cores_own_methods_fail_as_the_standard_librarys() -> None:
+    fast, slow = both(3, 4)
+    for stream in (fast, slow):
+        with pytest.raises(ZeroDivisionError):
+            stream.expovariate(0.0)
+        with pytest.raises(TypeError):
+            stream.expovariate("fast")
+    assert fast.getstate() == slow.getstate()  # each drew its uniform before failing
+    assert [fast.expovariate(2) for _ in range(3)] == [slow.expovariate(2) for _ in range(3)]
 
 
 def test_a_stream_is_a_random_random_that_pickles_and_copies() -> None:

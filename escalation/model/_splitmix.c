@@ -56,17 +56,64 @@ static PyObject *core_random(PyObject *self, PyObject *unused) {
 
 /* A standard normal deviate as random.Random.gauss(0.0, 1.0) makes it, the same value and the
  * same spare kept: two uniforms, Box and Muller's arithmetic in the same order. */
-static PyObject *core_normal(PyObject *self, PyObject *unused) {
+static double standard_normal(PyObject *self) {
     Fields *f = fields(self);
     if (f->has_gauss_next) {
         f->has_gauss_next = 0;
-        return PyFloat_FromDouble(f->gauss_next);
+        return f->gauss_next;
     }
     double x2pi = uniform(self) * (2.0 * 3.141592653589793);
     double g2rad = sqrt(-2.0 * log(1.0 - uniform(self)));
     f->gauss_next = sin(x2pi) * g2rad;
     f->has_gauss_next = 1;
-    return PyFloat_FromDouble(cos(x2pi) * g2rad);
+    return cos(x2pi) * g2rad;
+}
+
+static PyObject *core_normal(PyObject *self, PyObject *unused) {
+    return PyFloat_FromDouble(standard_normal(self));
+}
+
+/* lognormal(median, sigma): model/draws.py's lognormal, median * exp(min(sigma * z, 709.0)) for
+ * a standard normal z drawn as ``normal`` draws it (the same spare kept), min as Python's. */
+static PyObject *core_lognormal(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "lognormal() takes a median and a sigma");
+        return NULL;
+    }
+    double median = PyFloat_AsDouble(args[0]);
+    if (median == -1.0 && PyErr_Occurred()) {
+        return NULL;
+    }
+    double sigma = PyFloat_AsDouble(args[1]);
+    if (sigma == -1.0 && PyErr_Occurred()) {
+        return NULL;
+    }
+    double z = standard_normal(self);
+    double exponent = sigma * (0.0 + z * 1.0); /* gauss(rng, 0.0, 1.0) as draws.py computes it */
+    if (709.0 < exponent) {
+        exponent = 709.0;
+    }
+    return PyFloat_FromDouble(median * exp(exponent));
+}
+
+/* expovariate(lambd=1.0): random.Random.expovariate as Python computes it, -log(1 - u) / lambd,
+ * the uniform drawn before lambd is read (a lambd that is 0 or no number fails after the draw,
+ * as Python's does). */
+static PyObject *core_expovariate(PyObject *self, PyObject *const *args, Py_ssize_t nargs) {
+    if (nargs > 1) {
+        PyErr_SetString(PyExc_TypeError, "expovariate() takes at most one argument");
+        return NULL;
+    }
+    double wait = -log(1.0 - uniform(self)); /* drawn first, whatever lambd is */
+    double lambd = nargs ? PyFloat_AsDouble(args[0]) : 1.0;
+    if (lambd == -1.0 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (lambd == 0.0) {
+        PyErr_SetString(PyExc_ZeroDivisionError, "float division by zero");
+        return NULL;
+    }
+    return PyFloat_FromDouble(wait / lambd);
 }
 
 /* k random bits as a non-negative int: the top k bits of one output for k <= 64; beyond, one
@@ -169,7 +216,11 @@ static int gauss_next_set(PyObject *self, PyObject *value, void *closure) {
 static PyMethodDef core_methods[] = {
     {"random", core_random, METH_NOARGS, "The next float in [0, 1): the top 53 bits of an output."},
     {"getrandbits", core_getrandbits, METH_O, "An int of k random bits."},
+    {"expovariate", (PyCFunction)(void (*)(void))core_expovariate, METH_FASTCALL,
+     "random.Random.expovariate, in C."},
     {"normal", core_normal, METH_NOARGS, "A standard normal deviate, as gauss(0.0, 1.0)."},
+    {"lognormal", (PyCFunction)(void (*)(void))core_lognormal, METH_FASTCALL,
+     "model/draws.py's lognormal(rng, median, sigma)."},
     {"start", (PyCFunction)(void (*)(void))core_start, METH_CLASS | METH_FASTCALL,
      "A stream for one purpose of one run: start(seed, salt)."},
     {NULL, NULL, 0, NULL},

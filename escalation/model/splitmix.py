@@ -126,4 +126,5 @@ class SplitMix(Seeding, _Core, random.Random):
 
 
 FAST_STREAM: type | None = SplitMix if _Core is not PythonCore else None
-"""``SplitMix`` where its core is C (with a ``normal()`` that model/draws.py calls), else None."""
+"""``SplitMix`` where its core is C (with the ``normal()`` and ``lognormal()`` model/draws.py
+calls), else None."""
