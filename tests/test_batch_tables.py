@@ -157,11 +157,10 @@ def test_worker_processes_need_neither_pandas_nor_pyarrow() -> None:
 texts = st.lists(st.sampled_from(["war", "peace", "", "a:b > c:d", "…"]), min_size=1, max_size=30)
 
 
-@settings(max_examples=60, deadline=None)
-@given(rows=st.integers(1, 30), data=st.data())
-def test_compact_columns_give_the_table_their_lists_give(rows: int, data: st.DataObject) -> None:
+def drawn_columns(rows: int, data: st.DataObject) -> dict[str, list[Any]]:
+    """A chunk's columns of every kind a run table holds, ``rows`` long."""
     same_length = {"min_size": rows, "max_size": rows}
-    columns: dict[str, list[Any]] = {
+    return {
         "run": data.draw(st.lists(st.integers(0, 2**40), **same_length)),
         "run_seed": data.draw(st.lists(st.integers(0, 2**64 - 1), **same_length)),
         "count": data.draw(st.lists(st.integers(0, 50), **same_length)),
@@ -170,10 +169,38 @@ def test_compact_columns_give_the_table_their_lists_give(rows: int, data: st.Dat
         "rung_day.3": data.draw(st.lists(st.floats(0, 60) | st.just(np.nan), **same_length)),
         "outcome": data.draw(st.lists(st.sampled_from(["war", "peace", "failed", ""]),
                                       **same_length)),
+        "won": data.draw(st.lists(st.booleans(), **same_length)),
     }
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.integers(1, 30), data=st.data())
+def test_compact_columns_give_the_table_their_lists_give(rows: int, data: st.DataObject) -> None:
+    columns = drawn_columns(rows, data)
     compacted = compact(columns)
     assert isinstance(compacted["outcome"], Coded)
     assert all(isinstance(compacted[name], np.ndarray) for name in columns if name != "outcome")
     fast, plain = table_of(compacted), table_of(columns)
     assert fast.schema == plain.schema  # dictionary-encoded text, int32 counts, float32 days
     assert fast.to_pandas().equals(plain.to_pandas())  # (pandas counts NaN equal to NaN)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.integers(1, 30), data=st.data())
+def test_a_chunks_columns_go_into_the_run_table_as_its_arrow_table_would(
+        rows: int, data: st.DataObject) -> None:
+    """A batch that writes no folder puts a chunk's columns straight into the run table: the
+    same values, types and categories as through the chunk's Arrow table."""
+    compacted = compact(drawn_columns(rows, data))
+    direct, via_arrow = RunTable(2 * rows), RunTable(2 * rows)
+    for start in (rows, 0):  # chunks out of order
+        assert direct.add_columns(start, compacted)
+        via_arrow.add(start, table_of(compacted))
+    pd.testing.assert_frame_equal(direct.frame([0, rows]), via_arrow.frame([0, rows]),
+                                  check_exact=True)
+
+
+def test_a_count_beyond_32_bits_is_left_to_arrow_which_names_it() -> None:
+    table = RunTable(2)
+    assert not table.add_columns(0, compact({"run": [0, 1], "count": [1, 2**40]}))
+    assert (table.columns, table.chunks) == ({}, {}), "nothing written"

@@ -125,37 +125,21 @@ class SummaryView(dict[str, object]):
     def __missing__(self, name: str) -> object:
         tally, world = self.tally, self.world
         getter = _SUMMARY.get(name)
-        if getter is None:
-            getter = _by_actor(name, world)
-        value = getter(tally, world)
+        if getter is not None:
+            value = getter(tally, world)
+        else:
+            kind, _, actor = name.partition(".")
+            if kind in BY_ACTOR:
+                value = float(getattr(tally, kind)[actor]) if actor != "total" else \
+                    float(sum(getattr(tally, kind).values()))
+            elif kind in ("responses", "stood_down") and actor in world.actors:
+                state = world.actors[actor]
+                value = float(state.responses) if kind == "responses" else state.stood_down
+            else:
+                raise KeyError(name)
         self[name] = value
         return value
 
-
-def _by_actor(name: str, world: World) -> Callable[[Tally, World], object]:
-    """The getter of a name about one actor ('deaths.iran', 'responses.iran'...), made once per
-    name in a process (``_RESOLVED``): outcome conditions read the same few at every event."""
-    getter = _RESOLVED.get(name)
-    if getter is not None:
-        return getter
-    kind, _, actor = name.partition(".")
-    if kind in BY_ACTOR:
-        if actor == "total":
-            getter = lambda t, w: float(sum(getattr(t, kind).values()))  # noqa: E731
-        else:
-            getter = lambda t, w: float(getattr(t, kind)[actor])  # noqa: E731
-    elif kind in ("responses", "stood_down") and actor in world.actors:
-        if kind == "responses":
-            getter = lambda t, w: float(w.actors[actor].responses)  # noqa: E731
-        else:
-            getter = lambda t, w: w.actors[actor].stood_down  # noqa: E731
-    else:
-        raise KeyError(name)
-    _RESOLVED[name] = getter
-    return getter
-
-
-_RESOLVED: dict[str, Callable[[Tally, World], object]] = {}  # _by_actor's, by name
 
 _SUMMARY: dict[str, Callable[[Tally, World], object]] = {
     "ended_by": lambda t, w: t.ended_by,

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from escalation._version import __version__
 from escalation.montecarlo.backends import Chunk
-from escalation.montecarlo.chunk import FAILED, ChunkResult
+from escalation.montecarlo.chunk import FAILED, ChunkResult, Coded, Column
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.runtable import RunTable
 from escalation.montecarlo.sampling import SamplingPlan
@@ -89,11 +89,14 @@ class Gathering:
     def add(self, result: ChunkResult) -> None:
         """Keeps a finished chunk (writing it to the folder first), and stops the batch once
         its finished prefix is precise enough."""
-        runs_table = table_of(result.runs)
         events_table = table_of(result.events) if result.events is not None else None
-        if self.folder is not None:
-            self.folder.save(result.start, runs_table, events_table)
-        self.finished.add(result.start, runs_table, events_table)
+        # nothing to write: its rows go straight into the run table, without an Arrow table
+        if self.folder is not None or \
+                not self.finished.add_columns(result.start, result.runs, events_table):
+            runs_table = table_of(result.runs)
+            if self.folder is not None:
+                self.folder.save(result.start, runs_table, events_table)
+            self.finished.add(result.start, runs_table, events_table)
         if self.request.until_ci is not None and self.precise_chunks() is not None:
             self.stopped_by = "precision"
 
@@ -146,6 +149,22 @@ class Finished:
         if events is not None:
             self.events[start] = events
         self.counts[start] = Counter(runs.column("outcome").to_pylist())
+
+    def add_columns(self, start: int, runs: dict[str, Column], events: pa.Table | None) -> bool:
+        """``add`` from the chunk's columns as its worker sent them, without an Arrow table
+        of its rows (False, and nothing kept, where one is needed: ``add`` then)."""
+        if not self.rows.add_columns(start - self.first_run, runs):
+            return False
+        if events is not None:
+            self.events[start] = events
+        outcome = runs["outcome"]
+        if isinstance(outcome, Coded):
+            tally = np.bincount(outcome.codes, minlength=len(outcome.words))
+            self.counts[start] = Counter({w: int(n) for w, n in zip(outcome.words, tally, strict=True)
+                                          if n})
+        else:
+            self.counts[start] = Counter(outcome.tolist())
+        return True
 
     def frame(self, starts: list[int]) -> pd.DataFrame:
         """The rows of the chunks at ``starts`` (ascending); the table is empty after."""

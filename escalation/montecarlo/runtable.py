@@ -18,6 +18,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from escalation.montecarlo.chunk import Coded, Column
+from escalation.montecarlo.storage import numpy_column
+
 
 class RunTable:
     """Every finished run's row of one batch, in run order whatever order chunks come in."""
@@ -39,6 +42,25 @@ class RunTable:
             else:
                 types[name] = self._put(name, start, values.to_numpy(zero_copy_only=False))
         self.chunks[start], self.types[start] = table.num_rows, types
+
+    def add_columns(self, start: int, columns: dict[str, Column]) -> bool:
+        """Writes a chunk's columns as its worker sent them (``chunk.compact``) into place,
+        in the types ``add`` would give them, without building an Arrow table. Returns False,
+        having written nothing, where a column needs Arrow's conversion (``add`` then)."""
+        arrays: dict[str, np.ndarray | Coded] = {}
+        for name, values in columns.items():
+            array = values if isinstance(values, Coded) else numpy_column(name, values)
+            if array is None:
+                return False
+            arrays[name] = array
+        types = {}
+        for name, array in arrays.items():
+            if isinstance(array, Coded):
+                self._put(name, start, self._recode(name, list(array.words), array.codes))
+            else:
+                types[name] = self._put(name, start, array)
+        self.chunks[start], self.types[start] = len(columns["run"]), types
+        return True
 
     def frame(self, starts: list[int]) -> pd.DataFrame:
         """The rows of the chunks at ``starts`` (ascending) as a DataFrame, text columns as
@@ -76,10 +98,16 @@ class RunTable:
         """Text as codes into the column's categories, which it extends."""
         if not pa.types.is_dictionary(values.type):
             values = values.dictionary_encode()
+        return self._recode(name, values.dictionary.to_pylist(),
+                            values.indices.to_numpy(zero_copy_only=False))
+
+    def _recode(self, name: str, chunk_words: list[str], indices: np.ndarray) -> np.ndarray:
+        """A chunk's codes into its own ``chunk_words`` as codes into the column's
+        categories, which it extends."""
         words = self.words.setdefault(name, {})
-        lookup = np.array([words.setdefault(word, len(words))
-                           for word in values.dictionary.to_pylist()], dtype=np.int64)
-        codes = lookup[values.indices.to_numpy(zero_copy_only=False)]
+        lookup = np.array([words.setdefault(word, len(words)) for word in chunk_words],
+                          dtype=np.int64)
+        codes = lookup[indices]
         return codes.astype(_code_type(len(words)))
 
     def _rows(self, starts: list[int]) -> np.ndarray | None:

@@ -63,6 +63,27 @@ def _array(name: str, values: Sequence[Any] | np.ndarray | Coded) -> pa.Array:
     return array
 
 
+def numpy_column(name: str, values: np.ndarray) -> np.ndarray | None:
+    """A chunk's number column as the run table keeps it, in the type ``_array`` gives it,
+    without the round trip through Arrow (a batch that writes no folder), or None where only
+    Arrow's conversion can say (objects; integers beyond 32 bits, which it refuses by name)."""
+    kind = values.dtype.kind
+    if kind in "iu":
+        if name == "run_seed":
+            return values.astype(np.uint64, copy=False)
+        if name in WIDE:
+            return values
+        if len(values) and not (_INT32.min <= values.min() and values.max() <= _INT32.max):
+            return None
+        return values.astype(np.int32)
+    if kind == "f":
+        return values.astype(np.float32) if name.startswith(SINGLE_PRECISION) else values
+    return values if kind == "b" else None
+
+
+_INT32 = np.iinfo(np.int32)
+
+
 def _type_range(name: str) -> tuple[str, int, int]:
     """The integer type a column is stored as, and its smallest and largest values."""
     if name == "run_seed":
