@@ -52,8 +52,11 @@ class PythonCore(random.Random):
         return stream
 
     def random(self) -> float:
-        state = self._state = (self._state + GOLDEN) & MASK
-        return (mix(state) >> 11) * 2.0**-53
+        # ``mix`` written out: this is every draw of a run where the C core is not built
+        z = self._state = (self._state + GOLDEN) & MASK
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+        return ((z ^ (z >> 31)) >> 11) * 2.0**-53
 
     def getrandbits(self, k: int) -> int:
         if k < 0:
