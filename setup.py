@@ -90,6 +90,18 @@ class BuildExt(build_ext):
         _say(f"compiled {len(NATIVE.COMPILED)} engine modules with mypyc and "
              f"{len(NATIVE.C_SOURCES)} written in C")
 
+    def build_extension(self, ext: Any) -> None:
+        """A module written in C that fails to build is left out alone: its Python twin runs
+        (the same numbers) and the mypyc modules stay compiled."""
+        if ext.name not in NATIVE.C_SOURCES:
+            super().build_extension(ext)
+            return
+        try:
+            super().build_extension(ext)
+        except Exception as error:
+            _say(f"{ext.name} could not be built ({type(error).__name__}: {error}); its Python "
+                 "equivalent runs instead (same results, slower)")
+
     def get_outputs(self) -> list[str]:
         outputs = list(super().get_outputs())
         if self.extensions:

@@ -133,23 +133,22 @@ static PyObject *core_getrandbits(PyObject *self, PyObject *arg) {
     if (k <= 64) {
         return PyLong_FromUnsignedLongLong(next64(self) >> (64 - k));
     }
-    Py_ssize_t words = (k + 63) / 64;
-    unsigned char *bytes = PyMem_Malloc((size_t)words * 8);
-    if (bytes == NULL) {
-        return PyErr_NoMemory();
-    }
-    for (Py_ssize_t i = 0; i < words; i++) {
+    /* beyond 64 bits: word i shifted left by 64 * i, with Python's public int operations */
+    PyObject *result = PyLong_FromLong(0);
+    for (long shift = 0; result != NULL && shift < k; shift += 64) {
         uint64_t word = next64(self);
-        long left = k - 64 * (long)i;
-        if (left < 64) {
-            word >>= 64 - left;
+        if (k - shift < 64) {
+            word >>= 64 - (k - shift);
         }
-        for (int b = 0; b < 8; b++) {
-            bytes[i * 8 + b] = (unsigned char)(word >> (8 * b));
-        }
+        PyObject *value = PyLong_FromUnsignedLongLong(word);
+        PyObject *places = PyLong_FromLong(shift);
+        PyObject *shifted = (value && places) ? PyNumber_Lshift(value, places) : NULL;
+        PyObject *merged = shifted ? PyNumber_Or(result, shifted) : NULL;
+        Py_XDECREF(value);
+        Py_XDECREF(places);
+        Py_XDECREF(shifted);
+        Py_SETREF(result, merged);
     }
-    PyObject *result = _PyLong_FromByteArray(bytes, (size_t)words * 8, 1, 0);
-    PyMem_Free(bytes);
     return result;
 }
 
