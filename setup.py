@@ -75,6 +75,7 @@ class BuildExt(build_ext):
             (ROOT / "escalation" / NATIVE.MANIFEST).unlink(missing_ok=True)
         if not self.extensions:
             return
+        self.left_out: list[str] = []  # modules written in C that could not be built
         try:
             super().run()
         except Exception as error:
@@ -88,7 +89,12 @@ class BuildExt(build_ext):
         (root / NATIVE.MANIFEST).write_text(json.dumps(NATIVE.source_hashes(ROOT / "escalation"),
                                                        indent=1, sort_keys=True))
         _say(f"compiled {len(NATIVE.COMPILED)} engine modules with mypyc and "
-             f"{len(NATIVE.C_SOURCES)} written in C")
+             f"{len(NATIVE.C_SOURCES) - len(self.left_out)} written in C")
+
+    def build_extensions(self) -> None:
+        super().build_extensions()
+        # the left-out ones are no outputs: nothing to copy beside the sources or to install
+        self.extensions = [ext for ext in self.extensions if ext.name not in self.left_out]
 
     def build_extension(self, ext: Any) -> None:
         """A module written in C that fails to build is left out alone: its Python twin runs
@@ -99,6 +105,7 @@ class BuildExt(build_ext):
         try:
             super().build_extension(ext)
         except Exception as error:
+            self.left_out.append(ext.name)
             _say(f"{ext.name} could not be built ({type(error).__name__}: {error}); its Python "
                  "equivalent runs instead (same results, slower)")
 

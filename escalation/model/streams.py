@@ -17,10 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from escalation.model.splitmix import SplitMix
-
-_GOLDEN = 0x9E3779B97F4A7C15
-_MASK = (1 << 64) - 1
+from escalation.model.splitmix import GOLDEN, MASK, SplitMix
 
 
 def run_seeds(seed: int, start: int, count: int) -> np.ndarray:
@@ -34,7 +31,7 @@ def run_seeds(seed: int, start: int, count: int) -> np.ndarray:
 
 def parameter_keys(names: Sequence[str]) -> np.ndarray:
     """A 64-bit key per parameter name, fixed by the name alone."""
-    return np.array([zlib.crc32(name.encode()) * _GOLDEN & _MASK for name in names],
+    return np.array([zlib.crc32(name.encode()) * GOLDEN & MASK for name in names],
                     dtype=np.uint64)
 
 
