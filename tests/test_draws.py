@@ -1,16 +1,19 @@
 """The engine's own scalar draws (model/draws.py, engine/variates.py): ``gauss`` is the
 standard library's, draw for draw and state for state, whoever draws next; the engine's
-``draw`` gives what each distribution's ``sample`` gives from the same stream."""
+``draw`` of a distribution's ``Sampler`` gives what the distribution's ``sample`` gives from
+the same stream."""
 
 from __future__ import annotations
 
+import pickle
 import random
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from escalation.engine.variates import draw
-from escalation.model.draws import binomial, gauss, poisson
+from escalation.model.draws import Sampler, binomial, gauss, poisson
+from escalation.model.splitmix import SplitMix
 from escalation.scenario.distributions import (
     Beta,
     Choice,
@@ -55,15 +58,36 @@ DISTRIBUTIONS = [
 @given(seed=st.integers(0, 2**64 - 1), which=st.integers(0, len(DISTRIBUTIONS) - 1),
        count=st.integers(1, 6))
 def test_the_engines_draw_is_the_distributions_sample(seed: int, which: int, count: int) -> None:
+    """On a run's stream (model/splitmix.py) the engine's draw of the ``Sampler`` is the
+    distribution's ``sample``; on any ``random.Random`` the sampler's ``sample`` is."""
     distribution = DISTRIBUTIONS[which]
+    sampler = distribution.sampler()
+    ours, theirs = SplitMix(seed), SplitMix(seed)
+    assert [draw(sampler, ours) for _ in range(count)] == \
+        [distribution.sample(theirs) for _ in range(count)]
+    assert ours.getstate() == theirs.getstate()
     ours, theirs = random.Random(seed), random.Random(seed)
-    assert [draw(distribution, ours) for _ in range(count)] == \
+    assert [sampler.sample(ours) for _ in range(count)] == \
         [distribution.sample(theirs) for _ in range(count)]
     assert ours.getstate() == theirs.getstate()
 
 
+def test_a_sampler_pickles_and_compares_as_its_distribution() -> None:
+    """A compiled scenario travels to worker processes, its samplers with it."""
+    for distribution in DISTRIBUTIONS:
+        sampler = distribution.sampler()
+        twin = pickle.loads(pickle.dumps(sampler))
+        assert type(twin) is Sampler
+        assert twin == sampler and hash(twin) == hash(sampler)
+        assert twin.source == distribution
+        mine, theirs = SplitMix(5), SplitMix(5)
+        assert [twin.draw(mine) for _ in range(3)] == [draw(sampler, theirs) for _ in range(3)]
+    assert DISTRIBUTIONS[0].sampler() != DISTRIBUTIONS[1].sampler()
+    assert DISTRIBUTIONS[0].sampler() != DISTRIBUTIONS[0]
+
+
 def test_a_constant_is_drawn_as_itself_without_a_draw() -> None:
-    rng = random.Random(3)
+    rng = SplitMix(3)
     state = rng.getstate()
     assert draw(4.5, rng) == 4.5
     assert rng.getstate() == state

@@ -82,6 +82,25 @@ def test_the_engines_normal_draws_are_the_standard_librarys(seed: int, salt: int
             [draws.lognormal(slow, median, sigma) for _ in range(calls)]
 
 
+@given(seed=SEEDS, salt=st.integers(0, 2**32 - 1), calls=st.integers(1, 9))
+def test_each_cores_normal_and_lognormal_are_the_standard_draws(seed: int, salt: int,
+                                                                calls: int) -> None:
+    """Both cores' ``normal()`` is random.Random.gauss(0, 1), and their ``lognormal()`` is
+    model/draws.py's own arithmetic on a stream that is not the C one (the engine's samplers
+    call these methods on either core)."""
+    cores = [OverPython] if CCore is None else [OverPython, OverC]
+    for core in cores:
+        ours, library = core.start(seed, salt), OverPython.start(seed, salt)
+        assert [0.0 + ours.normal() * 1.0 for _ in range(calls)] == \
+            [library.gauss(0.0, 1.0) for _ in range(calls)]
+        assert ours.getstate() == library.getstate()
+        for median, sigma in ((1.5, 0.7), (2.0, 0.0), (1.0, 800.0)):
+            ours, generic = core.start(seed, salt), OverPython.start(seed, salt)
+            assert [ours.lognormal(median, sigma) for _ in range(calls)] == \
+                [draws.lognormal(generic, median, sigma) for _ in range(calls)]
+            assert ours.getstate() == generic.getstate()
+
+
 def test_the_c_cores_own_methods_fail_as_the_standard_librarys() -> None:
     fast, slow = both(3, 4)
     for stream in (fast, slow):

@@ -18,12 +18,11 @@ from __future__ import annotations
 import math
 import random
 from math import cos, log, sin, sqrt
-from typing import Any, cast
+from typing import Any, Final, cast
 
-from escalation.model.splitmix import FAST_STREAM
+from escalation.model.splitmix import FAST_STREAM, LARGEST_EXPONENT
 
 TWOPI = 2.0 * math.pi  # as random.py computes it
-LARGEST_EXPONENT = 709.0  # math.exp of more overflows
 _LARGEST_MEAN = 1e18  # a mean beyond this (or infinite) is taken as this: callers cap counts far below
 
 
@@ -84,3 +83,45 @@ def binomial(rng: random.Random, trials: int, p: float) -> int:
         if draw() < p:
             successes += 1
     return successes
+
+
+LOGNORMAL: Final = 0
+UNIFORM: Final = 1
+OTHER: Final = 2  # drawn by the distribution's own ``sample``
+
+
+class Sampler:
+    """A scenario's distribution as a run draws from it (scenario/compiler.py makes one for
+    each per-occurrence number): its kind and parameters in plain fields. Read from the
+    distribution itself (a pydantic model) they would cost two attribute lookups through its
+    ``__getattr__`` hook at each of the few hundred draws of a run."""
+
+    def __init__(self, kind: int, a: float, b: float, source: Any) -> None:
+        self.kind, self.a, self.b = kind, a, b
+        self.source = source  # the distribution (scenario/distributions.py)
+
+    def draw(self, rng: Any) -> float:
+        """One value from ``rng``, a run's stream (model/splitmix.py: either core has
+        ``lognormal``): the same number the distribution's ``sample`` draws."""
+        kind = self.kind
+        if kind == LOGNORMAL:
+            return float(rng.lognormal(self.a, self.b))
+        if kind == UNIFORM:
+            return self.a + (self.b - self.a) * float(rng.random())
+        return float(self.source.sample(rng))
+
+    def sample(self, rng: random.Random) -> float:
+        """One value from any ``random.Random``, as the distribution draws it."""
+        return float(self.source.sample(rng))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sampler) and bool(self.source == other.source)
+
+    def __hash__(self) -> int:
+        return hash(self.source)
+
+    def __repr__(self) -> str:
+        return f"Sampler({self.source!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Sampler, (self.kind, self.a, self.b, self.source))

@@ -17,6 +17,7 @@ runs otherwise, and when the engine's sources are asked for (escalation/native.p
 
 from __future__ import annotations
 
+import math
 import os
 import random
 from hashlib import sha512
@@ -26,6 +27,7 @@ from escalation import native
 
 GOLDEN = 0x9E3779B97F4A7C15
 MASK = (1 << 64) - 1
+LARGEST_EXPONENT = 709.0  # math.exp of more overflows
 _STATE_VERSION = "splitmix64-1"
 
 
@@ -57,6 +59,23 @@ class PythonCore(random.Random):
         z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
         z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
         return ((z ^ (z >> 31)) >> 11) * 2.0**-53
+
+    def normal(self) -> float:
+        """A standard normal deviate as ``gauss(0.0, 1.0)`` makes it, the same spare kept
+        (``random.Random.gauss``'s arithmetic; the value before ``mu + z * sigma``)."""
+        z = self.gauss_next
+        self.gauss_next = None
+        if z is None:
+            x2pi = self.random() * (2.0 * math.pi)
+            g2rad = math.sqrt(-2.0 * math.log(1.0 - self.random()))
+            z = math.cos(x2pi) * g2rad
+            self.gauss_next = math.sin(x2pi) * g2rad
+        return z
+
+    def lognormal(self, median: float, sigma: float) -> float:
+        """``median * exp(min(sigma * z, 709))`` for a normal deviate z as ``gauss(0.0, 1.0)``
+        returns it: model/draws.py's ``lognormal``, draw for draw."""
+        return median * math.exp(min(sigma * (0.0 + self.normal() * 1.0), LARGEST_EXPONENT))
 
     def getrandbits(self, k: int) -> int:
         if k < 0:
@@ -129,5 +148,6 @@ class SplitMix(Seeding, _Core, random.Random):
 
 
 FAST_STREAM: type | None = SplitMix if _Core is not PythonCore else None
-"""``SplitMix`` where its core is C (with the ``normal()`` and ``lognormal()`` model/draws.py
-calls), else None."""
+"""``SplitMix`` where its core is C, else None: model/draws.py's functions, which take any
+``random.Random``, call a C stream's ``normal()`` and ``lognormal()`` instead of their own
+arithmetic. (Both cores have them; the engine's ``Sampler`` calls them on every stream.)"""

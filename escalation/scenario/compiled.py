@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from escalation.errors import Problem
+from escalation.model.draws import Sampler
 from escalation.scenario.conditions import Expression
-from escalation.scenario.distributions import _Distribution
 from escalation.scenario.observed import ObservedDef
 from escalation.scenario.params import Parameters
 from escalation.scenario.schema import ScenarioSpec
@@ -22,7 +22,7 @@ from escalation.scenario.schema import ScenarioSpec
 if TYPE_CHECKING:
     from escalation.policies.base import Policy
 
-Variate = float | _Distribution
+Variate = float | Sampler
 
 
 def draw(value: Variate, rng: random.Random) -> float:

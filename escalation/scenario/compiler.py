@@ -36,6 +36,7 @@ from escalation.scenario.compiled import (
     Scenario,
     SelectorDef,
     TensionDef,
+    Variate,
 )
 from escalation.scenario.conditions import (
     Expression,
@@ -500,8 +501,8 @@ class Compiler:
                              f"rung {kind.rung} is above the ladder's top rung ({count - 1})")
 
 
-def _variate(value: float | _Distribution) -> float | _Distribution:
-    return value if isinstance(value, _Distribution) else float(value)
+def _variate(value: float | _Distribution) -> Variate:
+    return value.sampler() if isinstance(value, _Distribution) else float(value)
 
 
 def _describe(value: Any) -> str:

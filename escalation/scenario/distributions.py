@@ -18,8 +18,8 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from scipy import special
 
+from escalation.model.draws import LOGNORMAL, OTHER, UNIFORM, Sampler, lognormal, uniform
 from escalation.model.draws import binomial as binomial  # the counts, with the engine's draws
-from escalation.model.draws import lognormal, uniform
 from escalation.model.draws import poisson as poisson
 
 _FINITE = {"allow_inf_nan": False}
@@ -37,6 +37,10 @@ class _Distribution(BaseModel):
 
     def sample(self, rng: random.Random) -> float:
         raise NotImplementedError
+
+    def sampler(self) -> Sampler:
+        """This distribution as a run draws from it, at every occurrence (model/draws.py)."""
+        return Sampler(OTHER, 0.0, 0.0, self)
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         raise NotImplementedError
@@ -59,6 +63,9 @@ class Uniform(_Distribution):
 
     def sample(self, rng: random.Random) -> float:
         return uniform(rng, self.low, self.high)
+
+    def sampler(self) -> Sampler:
+        return Sampler(UNIFORM, self.low, self.high, self)
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         return self.low + (self.high - self.low) * u
@@ -102,6 +109,9 @@ class LogNormal(_Distribution):
 
     def sample(self, rng: random.Random) -> float:
         return lognormal(rng, self.median, self.sigma)
+
+    def sampler(self) -> Sampler:
+        return Sampler(LOGNORMAL, self.median, self.sigma, self)
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         z = special.ndtri(np.clip(u, 1e-12, 1 - 1e-12))
