@@ -34,6 +34,7 @@ from types import ModuleType
 
 COMPILED = (  # the modules a run spends its time in, all of them typed for mypy
     "escalation.engine.avoidance",
+    "escalation.engine.clock",
     "escalation.engine.context",
     "escalation.engine.defence",
     "escalation.engine.delivery",

@@ -15,14 +15,13 @@ timed act, chosen during a deliberation), the callback is still scheduled for th
 from __future__ import annotations
 
 from collections.abc import Callable
-from heapq import heappop, heappush
 from itertools import count
 from typing import Any
 
 import simpy
-from simpy.events import NORMAL, URGENT
 
 from escalation.engine import avoidance, effects
+from escalation.engine.clock import NORMAL, URGENT, Callback, Entry, Queue
 from escalation.engine.context import SettlingContext
 from escalation.engine.defence import Engagement, defenders
 from escalation.engine.delivery import Observer, deliberation_end, report
@@ -50,8 +49,6 @@ from escalation.scenario.compiled import (
     PastDef,
     Scenario,
 )
-
-Callback = Callable[[object], None]  # called with the scheduled object, which it ignores
 
 
 def _stop(_: object) -> None:
@@ -140,8 +137,7 @@ class World:
         self.streams = streams
         self.keep_events = keep_events
         self.env = _environment()
-        self._queue: list[Any] = self.env._queue
-        self._sequence = self.env._eid  # see ``_after``
+        self._queue = Queue()  # see ``_after``
         self.events: list[Event] = []
         self.perceptions: list[Perceived] = []
         self.actors = {
@@ -163,7 +159,7 @@ class World:
         self._quiet = scenario.spec.quiet_days * 24.0
         self._stop_at_terminal = scenario.spec.after_terminal == "stop"
         self._waiting = False  # the quiet watch waits for nothing to be busy
-        self._step: Any = (0.0, URGENT, -1, None)  # the queue's entry being called (``ended``)
+        self._step: Entry | None = Entry(0.0, URGENT, -1, _stop)  # being called (``ended``)
         self._next_id = 0
         limits = scenario.spec.limits  # the run guard: see ``_after`` and engine/guard.py
         self._events_left = limits.max_events
@@ -204,16 +200,16 @@ class World:
         (time, priority, sequence) order, move the clock, call it; end when ``finish``'s stop
         comes up. The same order as SimPy's ``step``, without an event object per wait of a
         run (SimPy's queue holds (time, priority, sequence, event); this one holds the
-        callback itself where the event was)."""
-        queue, env, pop = self._queue, self.env, heappop
+        callback itself where the event was: engine/clock.py)."""
+        queue, env = self._queue, self.env
         while True:
             try:
-                step = pop(queue)
+                step = queue.pop()
             except IndexError:
                 raise RuntimeError("no scheduled events left but the run has not finished") from None
-            now, _, _, callback = step
-            env._now = now
+            env._now = step.at
             self._step = step
+            callback = step.callback
             if callback is _stop:
                 return
             callback(None)
@@ -259,7 +255,8 @@ class World:
         """Call ``callback`` once ``delay`` hours have passed. This is the body of SimPy's
         ``Environment.schedule`` (a heap of (time, priority, sequence, event)), inlined
         because every wait of a run comes through here, and so is the run guard."""
-        heappush(self._queue, (self._due(delay, callback), NORMAL, next(self._sequence), callback))
+        queue = self._queue
+        queue.push(self._due(delay, callback), NORMAL, queue.take(), callback)
 
     def _due(self, delay: float, callback: Callback | None) -> float:
         """When a wait of ``delay`` hours ends, counted by the run guard."""
@@ -278,7 +275,7 @@ class World:
         a callback only when news joins it (``schedule``) or the quiet watch waits for it: most
         deliberations are joined by nothing, and then only pass their time (``ended``)."""
         at = self._due(delay, None)
-        lane.deciding, lane.scheduled, lane.until, lane.seq = True, False, at, next(self._sequence)
+        lane.deciding, lane.scheduled, lane.until, lane.seq = True, False, at, self._queue.take()
         if self._waiting:  # the watch waits for every deliberation under way to end
             self.schedule(state, lane)
 
@@ -287,7 +284,7 @@ class World:
         and keep the crisis open until then."""
         lane.scheduled = True
         self.busy += 1
-        heappush(self._queue, (lane.until, NORMAL, lane.seq, deliberation_end(self, state, lane)))
+        self._queue.push(lane.until, NORMAL, lane.seq, deliberation_end(self, state, lane))
 
     def idle(self, lane: Lane) -> bool:
         """Whether ``lane`` has no deliberation under way now; one that nothing joined and
@@ -303,7 +300,7 @@ class World:
         if until != now:
             return until < now
         step = self._step
-        return bool(step[1] == NORMAL and lane.seq < step[2])
+        return step is not None and step.priority == NORMAL and lane.seq < step.seq
 
     def _soon(self, callback: Callback) -> None:
         """Call ``callback`` in a step of its own at this moment, before later timeouts: when a
@@ -311,7 +308,8 @@ class World:
         now = self.env._now
         self._events_left -= 1
         self._guard(now, True, callback)
-        heappush(self._queue, (now, URGENT, next(self._sequence), callback))
+        queue = self._queue
+        queue.push(now, URGENT, queue.take(), callback)
 
     def _guard(self, now: float, same_instant: bool, callback: Callback | None) -> None:
         """The run guard: stop a run that schedules more than its scenario's limits allow,
@@ -339,7 +337,8 @@ class World:
         if not self._stopping:  # as ``simpy.Event.succeed``: at once, before later events
             self._stopping = True
             self.tally.ended_by, self.tally.terminal_outcome = how, outcome
-            heappush(self._queue, (self.env._now, URGENT, next(self._sequence), _stop))
+            queue = self._queue
+            queue.push(self.env._now, URGENT, queue.take(), _stop)
 
     def _watch(self, _: object = None) -> None:
         """End the run once no hostile act has happened for the quiet period and nothing is
