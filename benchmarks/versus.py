@@ -10,7 +10,10 @@ weighs on both alike; the figure is the median over rounds of the worker's CPU �
     .venv/bin/python benchmarks/versus.py --base 5df64aa scenarios/us_iran_2020.yaml benchmarks/minimal.yaml
 
 ``--switch`` compares this checkout with itself, work avoidance on and off
-(``ESCALATION_AVOID_WORK``), instead of with a base revision.
+(``ESCALATION_AVOID_WORK``), instead of with a base revision. ``--against DIR`` compares it with
+a tree prepared beforehand, run by that tree's own ``.venv`` where it has one: a compiled build
+of an earlier commit (``git worktree add DIR REV && cd DIR && bash scripts/setup.sh``), where a
+plain ``--base`` worktree would run its sources.
 """
 
 from __future__ import annotations
@@ -47,7 +50,9 @@ def start(tree: Path, files: list[str], avoid: str | None = None) -> subprocess.
     env = dict(os.environ)
     if avoid is not None:
         env["ESCALATION_AVOID_WORK"] = avoid
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(tree), *files], cwd=tree,
+    own = tree / ".venv" / "bin" / "python"  # a prepared tree's own build (``--against``)
+    python = str(own) if tree != ROOT and own.exists() else sys.executable
+    child = subprocess.Popen([python, "-c", CHILD, str(tree), *files], cwd=tree,
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
     assert child.stdout is not None and child.stdout.readline().strip() == "ready"
     return child
@@ -64,17 +69,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="+", help="scenario files, relative to the root")
     parser.add_argument("--base", help="git revision to compare with")
+    parser.add_argument("--against", type=Path,
+                        help="a prepared tree to compare with (its own .venv runs it)")
     parser.add_argument("--switch", action="store_true",
                         help="compare work avoidance on and off in this checkout instead")
     parser.add_argument("--runs", type=int, default=2000, help="runs per round and side")
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
-    if not args.switch and not args.base:
-        parser.error("give --base REV or --switch")
+    if sum(map(bool, (args.switch, args.base, args.against))) != 1:
+        parser.error("give one of --base REV, --against DIR or --switch")
     files = [str((ROOT / f).resolve()) for f in args.files]
     with tempfile.TemporaryDirectory() as scratch:
-        base_tree = Path(scratch) / "base"
-        if not args.switch:
+        base_tree = args.against.resolve() if args.against else Path(scratch) / "base"
+        if args.base:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "-q",
                             str(base_tree), args.base], check=True)
         try:
@@ -90,10 +97,10 @@ def main() -> int:
             for child in sides.values():
                 child.terminate()
         finally:
-            if not args.switch:
+            if args.base:
                 subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force",
                                 str(base_tree)], check=False)
-    base_name = "avoidance off" if args.switch else args.base
+    base_name = "avoidance off" if args.switch else args.base or str(args.against)
     head_name = "avoidance on" if args.switch else "this checkout"
     print(f"| scenario | {base_name} µs/run | {head_name} µs/run | speed-up |")
     print("|---|---|---|---|")
