@@ -59,6 +59,7 @@ COMPILED = (  # the modules a run spends its time in, all of them typed for mypy
     "escalation.policies.stand_down",
     "escalation.policies.threat",
     "escalation.policies.tit_for_tat",
+    "escalation.scenario.compiled",
     "escalation.scenario.evaluation",
 )
 C_SOURCES = {  # extension modules written in C, each with its Python equivalent beside it

@@ -9,8 +9,10 @@ runs, processes or cluster workers.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
+
+from mypy_extensions import mypyc_attr
 
 from escalation.errors import Problem
 from escalation.model.draws import Sampler
@@ -25,13 +27,25 @@ if TYPE_CHECKING:
 Variate = float | Sampler
 
 
+class Record:
+    """Base of the records below. Where this module is compiled (escalation/native.py) they
+    are native classes, whose fields compiled code reads directly; pickling one (a scenario
+    travels to worker processes) rebuilds it through ``__init__``, as a frozen record's
+    fields cannot be set one by one."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), tuple(getattr(self, f.name) for f in fields(self)))  # type: ignore[arg-type]
+
+
 def draw(value: Variate, rng: random.Random) -> float:
     """A per-occurrence number: the constant itself, or a fresh draw."""
     return value if value.__class__ is float else value.sample(rng)  # type: ignore[union-attr]
 
 
 @dataclass(frozen=True, slots=True)
-class KindDef:
+class KindDef(Record):
     id: str
     effect: str
     cameo: str | None
@@ -49,7 +63,7 @@ class KindDef:
 
 
 @dataclass(frozen=True, slots=True)
-class AssetDef:
+class AssetDef(Record):
     id: str
     name: str
     owner: str
@@ -72,7 +86,7 @@ class AssetDef:
 
 
 @dataclass(frozen=True, slots=True)
-class SelectorDef:
+class SelectorDef(Record):
     """Picks an asset at decision time; ``owner`` is an actor id or a role."""
 
     owner: str
@@ -83,7 +97,7 @@ class SelectorDef:
 
 
 @dataclass(frozen=True, slots=True)
-class AttributionDef:
+class AttributionDef(Record):
     """Who observers take an act's author to be (see ``schema_orders.Attribution``)."""
 
     appears_as: str  # an actor id, or '' for no one (a deniable act)
@@ -93,7 +107,7 @@ class AttributionDef:
 
 
 @dataclass(frozen=True, slots=True)
-class OrderDef:
+class OrderDef(Record):
     kind: KindDef
     asset: str | None
     actor: str | None
@@ -109,7 +123,7 @@ class OrderDef:
 
 
 @dataclass(frozen=True, slots=True)
-class PerceptionDef:
+class PerceptionDef(Record):
     delay: Variate
     noise: int
     bias: int
@@ -117,7 +131,7 @@ class PerceptionDef:
 
 
 @dataclass(frozen=True, slots=True)
-class InitiativeDef:
+class InitiativeDef(Record):
     id: str
     rate_per_day: int
     min_tension: int
@@ -127,7 +141,7 @@ class InitiativeDef:
 
 
 @dataclass(frozen=True, slots=True)
-class ActorDef:
+class ActorDef(Record):
     id: str
     name: str
     kind: str
@@ -152,7 +166,7 @@ class ActorDef:
 
 
 @dataclass(frozen=True, slots=True)
-class DefenceDef:
+class DefenceDef(Record):
     """An actor's help in defending others' assets (``schema.Defence``)."""
 
     protects: frozenset[str]
@@ -163,7 +177,7 @@ class DefenceDef:
 
 
 @dataclass(frozen=True, slots=True)
-class LaneDef:
+class LaneDef(Record):
     """Policies of one actor that deliberate together, on a clock of their own: the actor's
     ``deliberation_hours`` for most, a policy's own for one that decides faster or slower
     (a standing order answered in minutes, a statement within hours)."""
@@ -173,7 +187,7 @@ class LaneDef:
 
 
 @dataclass(frozen=True, slots=True)
-class InitialDef:
+class InitialDef(Record):
     id: str
     actor: str
     at_hours: float
@@ -182,7 +196,7 @@ class InitialDef:
 
 
 @dataclass(frozen=True, slots=True)
-class PastDef:
+class PastDef(Record):
     """An event before t = 0 (hours < 0), as traces show it."""
 
     actor: str
@@ -194,7 +208,7 @@ class PastDef:
 
 
 @dataclass(frozen=True, slots=True)
-class InitialStateDef:
+class InitialStateDef(Record):
     """Where a run starts: the state ``World`` sets before the first event."""
 
     tension: int  # parameter slot
@@ -205,7 +219,7 @@ class InitialStateDef:
 
 
 @dataclass(frozen=True, slots=True)
-class OutcomeDef:
+class OutcomeDef(Record):
     id: str
     condition: Expression
     terminal: bool
@@ -213,7 +227,7 @@ class OutcomeDef:
 
 
 @dataclass(frozen=True, slots=True)
-class AccidentDef:
+class AccidentDef(Record):
     id: str
     actor: str
     rate_per_day: int
@@ -224,14 +238,14 @@ class AccidentDef:
 
 
 @dataclass(frozen=True, slots=True)
-class TensionDef:
+class TensionDef(Record):
     per_goldstein: int
     half_life_days: int
     alert_threshold: int
 
 
 @dataclass(frozen=True, slots=True)
-class LadderDef:
+class LadderDef(Record):
     rungs: tuple[str, ...]
     nationals_killed: int
     homeland_struck: int
@@ -239,6 +253,7 @@ class LadderDef:
     war_deaths: int | None = None
 
 
+@mypyc_attr(native_class=False)  # a plain class where compiled: weakref.finalize needs one
 @dataclass(frozen=True)
 class Scenario:
     """An immutable, validated, compiled crisis: load once, run many times."""
