@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from escalation.engine.records import Event
 from escalation.engine.state import ActorState
@@ -123,32 +122,75 @@ class SummaryView(dict[str, object]):
         self.tally, self.world = tally, world  # the dict starts empty without dict.__init__
 
     def __missing__(self, name: str) -> object:
+        found = _PARSED.get(name)
+        if found is None:
+            found = _parse(name)
+        code, key = found
         tally, world = self.tally, self.world
-        getter = _SUMMARY.get(name)
-        if getter is not None:
-            value = getter(tally, world)
-        else:
-            kind, _, actor = name.partition(".")
-            if kind in BY_ACTOR:
-                value = float(getattr(tally, kind)[actor]) if actor != "total" else \
-                    float(sum(getattr(tally, kind).values()))
-            elif kind in ("responses", "stood_down") and actor in world.actors:
-                state = world.actors[actor]
-                value = float(state.responses) if kind == "responses" else state.stood_down
-            else:
+        value: object
+        if code == _COUNT:
+            value = float(getattr(tally, key))
+        elif code <= _ECONOMIC:  # harm suffered by an actor, or by all ('total')
+            harm = tally.deaths if code == _DEATHS else tally.injuries if code == _INJURIES \
+                else tally.economic_loss
+            value = float(harm[key]) if key != "total" else float(sum(harm.values()))
+        elif code <= _STOOD_DOWN:
+            if key not in world.actors:
                 raise KeyError(name)
+            state = world.actors[key]
+            value = float(state.responses) if code == _RESPONSES else state.stood_down
+        elif code == _ENDED_BY:
+            value = tally.ended_by
+        elif code == _DURATION:
+            value = world.env._now / 24.0
+        elif code == _CRISIS:
+            value = world.last_hostile / 24.0
+        elif code == _MAX_RUNG:
+            value = float(world.ladder.top)
+        elif code == _START_RUNG:
+            value = float(tally.start_rung)
+        elif code == _WARS:
+            value = float(world.ladder.wars)
+        elif code == _MAX_TENSION:
+            value = world.tension.peak
+        else:
+            value = world.tension.at(world.env._now)
         self[name] = value
         return value
 
 
-_SUMMARY: dict[str, Callable[[Tally, World], object]] = {
-    "ended_by": lambda t, w: t.ended_by,
-    "duration_days": lambda t, w: w.env._now / 24.0,
-    "crisis_days": lambda t, w: w.last_hostile / 24.0,
-    "max_rung": lambda t, w: float(w.ladder.top),
-    "start_rung": lambda t, w: float(t.start_rung),
-    "wars_started": lambda t, w: float(w.ladder.wars),
-    "max_tension": lambda t, w: w.tension.peak,
-    "tension": lambda t, w: w.tension.at(w.env._now),
-    **{name: (lambda attribute: lambda t, w: float(getattr(t, attribute)))(name) for name in COUNTS},
+# What computes each summary name: a code and, for '<family>.<actor>' names and counts, the
+# key it reads. Names are parsed once per process (``_parse``), not at every lookup.
+_COUNT: Final = 0
+_DEATHS: Final = 1
+_INJURIES: Final = 2
+_ECONOMIC: Final = 3
+_RESPONSES: Final = 4
+_STOOD_DOWN: Final = 5
+_ENDED_BY: Final = 6
+_DURATION: Final = 7
+_CRISIS: Final = 8
+_MAX_RUNG: Final = 9
+_START_RUNG: Final = 10
+_WARS: Final = 11
+_MAX_TENSION: Final = 12
+_TENSION: Final = 13
+_HARM: dict[str, int] = {"deaths": _DEATHS, "injuries": _INJURIES, "economic_loss": _ECONOMIC}
+assert tuple(_HARM) == BY_ACTOR, "a code for each family of harm (model/namespace.py)"
+_FAMILIES: Final[dict[str, int]] = {**_HARM, "responses": _RESPONSES, "stood_down": _STOOD_DOWN}
+_PARSED: Final[dict[str, tuple[int, str]]] = {
+    "ended_by": (_ENDED_BY, ""), "duration_days": (_DURATION, ""), "crisis_days": (_CRISIS, ""),
+    "max_rung": (_MAX_RUNG, ""), "start_rung": (_START_RUNG, ""), "wars_started": (_WARS, ""),
+    "max_tension": (_MAX_TENSION, ""), "tension": (_TENSION, ""),
+    **{name: (_COUNT, name) for name in COUNTS},
 }
+
+
+def _parse(name: str) -> tuple[int, str]:
+    """The code and key of a '<family>.<actor>' name; KeyError for any other name."""
+    family, _, actor = name.partition(".")
+    code = _FAMILIES.get(family) if actor else None
+    if code is None:
+        raise KeyError(name)
+    found = _PARSED[name] = (code, actor)
+    return found
