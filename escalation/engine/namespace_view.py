@@ -8,7 +8,7 @@ and then kept for the rest of the deliberation, at plain-dict speed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from escalation.engine.records import Perceived
 from escalation.engine.state import ActorState
@@ -72,7 +72,7 @@ def _own(slot: str) -> Callable[[PerceptionView], object]:
     return lambda n: n.world.values[getattr(n.me.d, slot)]
 
 
-_GETTERS: dict[str, Callable[[PerceptionView], object]] = {
+_GETTERS: Final[dict[str, Callable[[PerceptionView], object]]] = {
     "perceived.kind": lambda n: n.p.event.kind,
     "perceived.effect": lambda n: n.p.event.effect,
     "perceived.actor": lambda n: n.p.author,

@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 import random
 from functools import lru_cache
+from typing import Final
 
 from escalation.model.bounds import MAX_PEOPLE
 from escalation.model.draws import gauss, poisson
 
-_MAX_LOG_FACTOR = math.log(MAX_PEOPLE)  # no observer misjudges a count by more than this
+_MAX_LOG_FACTOR: Final = math.log(MAX_PEOPLE)  # no observer misjudges a count by more than this
 
 Stages = tuple[tuple[float, float], ...]
 

@@ -160,6 +160,7 @@ class World:
         self._stop_at_terminal = scenario.spec.after_terminal == "stop"
         self._waiting = False  # the quiet watch waits for nothing to be busy
         self._step: Entry | None = Entry(0.0, URGENT, -1, _stop)  # being called (``ended``)
+        self._stop_seq = -1  # the sequence number of the run's stop, once ``finish`` is called
         self._next_id = 0
         limits = scenario.spec.limits  # the run guard: see ``_after`` and engine/guard.py
         self._events_left = limits.max_events
@@ -209,10 +210,9 @@ class World:
                 raise RuntimeError("no scheduled events left but the run has not finished") from None
             env._now = step.at
             self._step = step
-            callback = step.callback
-            if callback is _stop:
+            if step.seq == self._stop_seq:
                 return
-            callback(None)
+            step.callback(None)
 
     def _open_inside(self, start: InitialStateDef) -> None:
         """Set the state the crisis is in at t = 0 (``initial_state``): rungs reached,
@@ -338,7 +338,8 @@ class World:
             self._stopping = True
             self.tally.ended_by, self.tally.terminal_outcome = how, outcome
             queue = self._queue
-            queue.push(self.env._now, URGENT, queue.take(), _stop)
+            self._stop_seq = queue.take()
+            queue.push(self.env._now, URGENT, self._stop_seq, _stop)
 
     def _watch(self, _: object = None) -> None:
         """End the run once no hostile act has happened for the quiet period and nothing is

@@ -23,12 +23,13 @@ from typing import Any, Final, cast
 from escalation.model.splitmix import FAST_STREAM, LARGEST_EXPONENT
 
 TWOPI = 2.0 * math.pi  # as random.py computes it
+_FAST_STREAM: Final = FAST_STREAM  # a constant where compiled, not a lookup per draw
 _LARGEST_MEAN = 1e18  # a mean beyond this (or infinite) is taken as this: callers cap counts far below
 
 
 def gauss(rng: random.Random, mu: float, sigma: float) -> float:
     """``rng.gauss(mu, sigma)``, the same value and the same state left behind."""
-    if type(rng) is FAST_STREAM:  # the engine's own stream, whose C core draws it alike
+    if type(rng) is _FAST_STREAM:  # the engine's own stream, whose C core draws it alike
         return float(mu + cast(Any, rng).normal() * sigma)
     z = rng.gauss_next  # type: ignore[attr-defined]
     rng.gauss_next = None  # type: ignore[attr-defined]
@@ -44,7 +45,7 @@ def gauss(rng: random.Random, mu: float, sigma: float) -> float:
 def lognormal(rng: random.Random, median: float, sigma: float) -> float:
     """A log-normal draw. One beyond the largest float is infinite (math.exp would raise):
     the engine's bounds then stop the run with a message (engine/guard.py)."""
-    if type(rng) is FAST_STREAM:  # the same arithmetic in the stream's C core
+    if type(rng) is _FAST_STREAM:  # the same arithmetic in the stream's C core
         return float(cast(Any, rng).lognormal(median, sigma))
     return median * math.exp(min(sigma * gauss(rng, 0.0, 1.0), LARGEST_EXPONENT))
 
