@@ -11,7 +11,7 @@ import simpy.events
 from hypothesis import given
 from hypothesis import strategies as st
 
-from escalation.engine.clock import NORMAL, URGENT, Queue
+from escalation.engine.clock import NORMAL, URGENT, Queue, TupleQueue, new_queue
 
 TIMES = st.sampled_from([0.0, 0.5, 1.0, 2.0, 7.25, float("inf")])  # ties are the point
 # a push (time, urgent?) or a pop (None)
@@ -26,9 +26,12 @@ def test_priorities_are_simpys() -> None:
     assert (URGENT, NORMAL) == (simpy.events.URGENT, simpy.events.NORMAL)
 
 
+@pytest.mark.parametrize("kind", [Queue, TupleQueue])
 @given(steps=STEPS)
-def test_the_queue_pops_in_the_order_of_a_heap_of_tuples(steps: list[tuple[float, bool] | None]) -> None:
-    queue, heap = Queue(), []
+def test_the_queue_pops_in_the_order_of_a_heap_of_tuples(
+    kind: type[Queue], steps: list[tuple[float, bool] | None],
+) -> None:
+    queue, heap = kind(), []
     for step in steps:
         if step is None:
             if not heap:
@@ -47,8 +50,16 @@ def test_the_queue_pops_in_the_order_of_a_heap_of_tuples(steps: list[tuple[float
     assert [(e.at, e.priority, e.seq) for e in drained] == sorted(heap)
 
 
-def test_sequence_numbers_count_from_zero_and_clear_empties_the_queue() -> None:
-    queue = Queue()
+def test_a_run_gets_the_native_queue_only_where_the_engine_is_compiled() -> None:
+    import escalation.engine.clock as clock
+
+    compiled = not clock.__file__.endswith(".py")
+    assert type(new_queue()) is (Queue if compiled else TupleQueue)
+
+
+@pytest.mark.parametrize("kind", [Queue, TupleQueue])
+def test_sequence_numbers_count_from_zero_and_clear_empties_the_queue(kind: type[Queue]) -> None:
+    queue = kind()
     assert [queue.take() for _ in range(3)] == [0, 1, 2]
     queue.push(1.0, NORMAL, 5, _nothing)
     queue.clear()

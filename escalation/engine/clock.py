@@ -6,12 +6,18 @@ tuples goes through the interpreter's generic comparison, element by element, an
 and pushes a few hundred of them. Here the entries are plain records compared on their native
 fields (escalation/native.py compiles this module). The order is total (sequence numbers are
 unique), so the queue gives callbacks up in exactly SimPy's order.
+
+Where this module runs as its source, the heap written out below would be interpreted, slower
+than ``heapq``'s C: ``new_queue`` then gives a ``TupleQueue``, SimPy's own arrangement (named
+tuples on a ``heapq`` heap), with the same interface and the same order.
 """
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable
-from typing import Final
+from heapq import heappop, heappush
+from typing import Final, NamedTuple, cast
 
 Callback = Callable[[object], None]  # called with the scheduled object, which it ignores
 
@@ -91,3 +97,45 @@ class Queue:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+
+class Step(NamedTuple):
+    """``TupleQueue``'s entry: compared as a tuple, read as an ``Entry``."""
+
+    at: float
+    priority: int
+    seq: int
+    callback: Callback
+
+
+class TupleQueue:
+    """``Queue``'s interface over ``heapq`` (for the sources: see the module's note)."""
+
+    def __init__(self) -> None:
+        self.entries: list[Step] = []
+        self.sequence = 0
+
+    def take(self) -> int:
+        seq = self.sequence
+        self.sequence = seq + 1
+        return seq
+
+    def push(self, at: float, priority: int, seq: int, callback: Callback) -> None:
+        heappush(self.entries, Step(at, priority, seq, callback))
+
+    def pop(self) -> Step:
+        return heappop(self.entries)
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def new_queue() -> Queue:
+    """A run's queue: ``Queue`` where this module is compiled, else a ``TupleQueue`` (the
+    interpreter reads either alike; compiled code only ever gets a ``Queue``)."""
+    if isinstance(new_queue, types.FunctionType):  # this module runs as its source
+        return cast(Queue, TupleQueue())
+    return Queue()

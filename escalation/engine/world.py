@@ -21,7 +21,7 @@ from typing import Any
 import simpy
 
 from escalation.engine import avoidance, effects
-from escalation.engine.clock import NORMAL, URGENT, Callback, Entry, Queue
+from escalation.engine.clock import NORMAL, URGENT, Callback, Entry, new_queue
 from escalation.engine.context import SettlingContext
 from escalation.engine.defence import Engagement, defenders
 from escalation.engine.delivery import Observer, deliberation_end, report
@@ -137,7 +137,7 @@ class World:
         self.streams = streams
         self.keep_events = keep_events
         self.env = _environment()
-        self._queue = Queue()  # see ``_after``
+        self._queue = new_queue()  # see ``_after``
         self.events: list[Event] = []
         self.perceptions: list[Perceived] = []
         self.actors = {
