@@ -17,14 +17,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from escalation._version import __version__
-from escalation.cli import assumptions, backtest, batch, reports, scenarios, tables
+from escalation.cli import assumptions, backtest, batch, calibrate, reports, scenarios, tables
 from escalation.cli.options import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED
 from escalation.errors import ScenarioError
 
 GROUPS = {
     "scenario files": ("scenarios", "validate", "trace", "explain", "schema"),
     "batches": ("run", "report", "plot", "export"),
-    "analysis": ("paths", "discover", "compare", "sweep", "sensitivity", "backtest"),
+    "analysis": ("paths", "discover", "compare", "sweep", "sensitivity", "backtest", "calibrate"),
 }
 
 
@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND",
         help="one of the commands below; escalation COMMAND --help says more, with an example")
-    for module in (scenarios, batch, reports, tables, assumptions, backtest):
+    for module in (scenarios, batch, reports, tables, assumptions, backtest, calibrate):
         module.register(commands)
     parser.epilog = _grouped(commands.choices)
     return parser

@@ -7,16 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from escalation.cli.options import add_batch_options, add_out, batch_options, command
+from escalation.cli.options import add_batch_options, add_episodes, add_out, batch_options, command
 
 DEFAULT_RUNS = 2000
-
-
-def _target(text: str) -> str:
-    """A folder of episodes, a scenario file, or the name of a shipped scenario."""
-    from escalation.library import resolve_scenario
-
-    return text if Path(text).is_dir() else resolve_scenario(text)
 
 
 def _backtest(args: argparse.Namespace) -> int:
@@ -57,9 +50,8 @@ def register(commands: Any) -> None:
         "uniform and a leave-one-out base-rate baseline, with skill scores; PIT, 50%/90% "
         "coverage and CRPS of each observed lag, death count and duration (docs/analysis.md, "
         "'Backtest'). A single FILE takes its base rates from the shipped history library.")
-    parser.add_argument("targets", metavar="DIR|FILE", type=_target, nargs="+",
-                        help="a folder of episodes (such as scenarios/history), or one scenario "
-                        "file with an observed: block; several make one library")
+    add_episodes(parser, "a folder of episodes (such as scenarios/history), or one scenario "
+                 "file with an observed: block; several make one library")
     add_batch_options(parser, runs=DEFAULT_RUNS)
     parser.add_argument("--reference", metavar="DIR",
                         help="folder of episodes whose real classes give a single FILE's base "

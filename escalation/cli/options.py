@@ -112,6 +112,17 @@ def add_file(parser: argparse.ArgumentParser, what: str = "the scenario") -> Non
                         "(escalation scenarios lists them)")
 
 
+def episode_target(text: str) -> str:
+    """A folder of episodes, a scenario file, or the name of a shipped scenario."""
+    from escalation.library import resolve_scenario
+
+    return text if Path(text).is_dir() else resolve_scenario(text)
+
+
+def add_episodes(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("targets", metavar="DIR|FILE", type=episode_target, nargs="+", help=what)
+
+
 def add_out(parser: argparse.ArgumentParser, what: str) -> None:
     parser.add_argument("--out", metavar="DIR", type=output_folder, help=what)
 

@@ -1,0 +1,170 @@
+"""History matching of shared parameters (escalation/analysis/calibration.py), on a toy crisis
+whose parameters are known: one strike by ``a`` on ``b``'s base, which kills people at the
+rate ``lethality`` per hit, and ``b``'s answer with probability ``probability``."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import escalation
+from escalation.analysis.calibration import history_match, shared_parameters
+from escalation.analysis.episodes import load_episodes
+from escalation.cli import main
+
+TOY = """\
+name: {name}
+title: "Toy: one strike, perhaps one answer"
+horizon_days: 10
+quiet_days: 2
+actors:
+  a:
+    deliberation_hours: 2
+    perception: {{delay_hours: 1}}
+  b:
+    deliberation_hours: 2
+    perception: {{delay_hours: 1}}
+    policies:
+      - policy: proportional_retaliation
+        id: answer
+        probability: {{dist: uniform, low: 0, high: 1}}
+        k: 1
+        response: {{action: strike, target: {{owner: offender}}}}
+assets:
+  a_base: {{owner: a, host: b, personnel: 1000, value: 2, air_defence: 0, lethality: 1}}
+  b_base: {{owner: b, host: a, personnel: 1000, value: 2, air_defence: 0,
+            lethality: {{dist: uniform, low: 0.1, high: 5}}}}
+initial_events:
+  - {{id: opening_strike, actor: a, action: strike, target: b_base, at_hours: 0, salvo: 10}}
+outcomes:
+  - {{id: answered, when: "responses.b >= 1"}}
+  - {{id: quiet, when: "true"}}
+observed:
+  summary: "a toy episode"
+  outcome: {{value: {real}, source: "test"}}
+{facts}
+"""
+PROBABILITY = "*.answer.probability"
+LETHALITY = "assets.b_base.lethality"
+TRUE_LETHALITY = 2.0
+SERIAL = {"backend": "serial", "progress": False}
+
+
+def episode(folder: Path, name: str, real: str = "answered", deaths: float | None = None) -> Path:
+    facts = "" if deaths is None else f"  deaths:\n    b: {{value: {deaths:g}, source: \"test\"}}"
+    path = folder / f"{name}.yaml"
+    path.write_text(TOY.format(name=name, real=real, facts=facts))
+    return path
+
+
+def test_a_value_that_cannot_reproduce_the_record_is_ruled_out(tmp_path: Path) -> None:
+    """With ``b`` answering in the record, a probability near 0 cannot reproduce it (at 0 the
+    model never answers): every such point is ruled out; the record's class is likely above
+    it, where points stay."""
+    episode(tmp_path, "answered_once")
+    result = history_match(tmp_path, [PROBABILITY], waves=1, points=40, runs=60, seed=2,
+                           **SERIAL)
+    points = result.points
+    low = points[points[PROBABILITY] < 0.03]
+    assert len(low) >= 1 and not low["plausible"].any()
+    assert points[points[PROBABILITY] > 0.5]["plausible"].all()
+    assert result.summary().loc[0, "plausible_low"] > 0.03
+
+
+def observed_deaths(tmp_path: Path) -> list[float]:
+    """The 10th, 50th and 90th percentiles of ``b``'s deaths at the true lethality: data
+    simulated from a known value."""
+    (tmp_path / "model").mkdir()
+    path = episode(tmp_path / "model", "model")
+    scenario = escalation.load_scenario(path, [f"{LETHALITY}={TRUE_LETHALITY}"])
+    runs = escalation.run_batch(scenario, runs=400, seed=11, **SERIAL).runs
+    return [float(np.percentile(runs["deaths.b"], q)) for q in (10, 50, 90)]
+
+
+def test_the_known_value_stays_and_more_episodes_rule_out_more(tmp_path: Path) -> None:
+    low, middle, high = observed_deaths(tmp_path)
+    one, three = tmp_path / "one", tmp_path / "three"
+    one.mkdir()
+    three.mkdir()
+    episode(one, "middle", deaths=middle)
+    for name, deaths in (("low", low), ("middle", middle), ("high", high)):
+        episode(three, name, deaths=deaths)
+    options = {"waves": 1, "points": 40, "runs": 80, "seed": 4, **SERIAL}
+    alone = history_match(one, [LETHALITY], **options).points
+    together = history_match(three, [LETHALITY], **options).points
+    assert alone[LETHALITY].tolist() == together[LETHALITY].tolist()  # the same design
+    kept_alone = alone[alone["plausible"]][LETHALITY]
+    kept_together = together[together["plausible"]][LETHALITY]
+    assert set(kept_together) <= set(kept_alone)  # an episode more can only rule out more
+    assert kept_together.max() - kept_together.min() < kept_alone.max() - kept_alone.min()
+    for kept in (kept_alone, kept_together):
+        assert kept.min() <= TRUE_LETHALITY <= kept.max()
+    assert not alone[alone[LETHALITY] < 0.3]["plausible"].any()  # far too few deaths
+
+
+def test_later_waves_search_where_earlier_ones_kept(tmp_path: Path) -> None:
+    episode(tmp_path, "answered_once", deaths=20)
+    result = history_match(tmp_path, [PROBABILITY, LETHALITY], waves=3, points=20, runs=40,
+                           seed=1, **SERIAL)
+    waves = result.waves()
+    assert waves["wave"].tolist() == [0, 1, 2]
+    assert waves["share"].iloc[-1] > waves["share"].iloc[0]  # the search closes in
+    points = result.points
+    assert points[PROBABILITY].between(0, 1).all() and points[LETHALITY].between(0.1, 5).all()
+
+
+@pytest.mark.parametrize("backend", ["processes", "dask"])
+def test_results_are_the_same_on_every_backend(tmp_path: Path, backend: str) -> None:
+    if backend == "dask":
+        pytest.importorskip("distributed")
+    episode(tmp_path, "answered_once", deaths=20)
+    options = {"waves": 2, "points": 6, "runs": 30, "seed": 5}
+    serial = history_match(tmp_path, [PROBABILITY, LETHALITY], **options, **SERIAL)
+    other = history_match(tmp_path, [PROBABILITY, LETHALITY], **options, backend=backend,
+                          workers=2, progress=False)
+    pd.testing.assert_frame_equal(serial.points, other.points)
+
+
+def test_patterns_ranges_and_their_mistakes(tmp_path: Path) -> None:
+    episode(tmp_path, "answered_once")
+    episodes = load_episodes(tmp_path)
+    [shared] = shared_parameters(episodes, ["assets.*.lethality"])
+    # a constant (a_base's 1) is set too; the range is the union of the two
+    assert shared.names["answered_once"] == ("assets.a_base.lethality", LETHALITY)
+    assert (shared.low, shared.high) == (0.1, 5.0)
+    [narrow] = shared_parameters(episodes, [PROBABILITY], {PROBABILITY: (0.2, 0.4)})
+    assert (narrow.low, narrow.high) == (0.2, 0.4)
+    with pytest.raises(ValueError, match="matches no per-run parameter"):
+        shared_parameters(episodes, ["*.nothing"])
+    with pytest.raises(ValueError, match="not among --params"):
+        shared_parameters(episodes, [PROBABILITY], {"*.k": (0.0, 1.0)})
+    with pytest.raises(ValueError, match="cannot be searched"):
+        shared_parameters(episodes, [PROBABILITY], {PROBABILITY: (1.0, math.inf)})
+
+
+def test_the_command_writes_points_summary_and_provenance(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = tmp_path / "episodes"
+    folder.mkdir()
+    episode(folder, "answered_once", deaths=20)
+    out = tmp_path / "hm"
+    code = main(["calibrate", str(folder), "--params", PROBABILITY, "--waves", "2",
+                 "--points", "6", "--runs", "20", "--backend", "serial", "--quiet",
+                 "--out", str(out)])
+    assert code == 0
+    printed = capsys.readouterr()
+    assert "wave 2 of 2" in printed.err and PROBABILITY in printed.out
+    points = pd.read_parquet(out / "points.parquet")
+    assert len(points) == 12 and "I.answered_once" in points
+    provenance = json.loads((out / "calibration.json").read_text())
+    assert provenance["method"] == "history_matching" and provenance["seed"] == 0
+    assert len(provenance["library_sha256"]) == 64
+    assert pd.read_csv(out / "summary.csv").loc[0, "parameter"] == PROBABILITY
+    assert main(["calibrate", str(folder), "--params", "*.nothing", "--quiet"]) != 0
+    assert "matches no per-run parameter" in capsys.readouterr().err
