@@ -1,6 +1,7 @@
 """History matching of shared parameters (escalation/analysis/calibration.py), on a toy crisis
-whose parameters are known: one strike by ``a`` on ``b``'s base, which kills people at the
-rate ``lethality`` per hit, and ``b``'s answer with probability ``probability``."""
+whose parameters are known (tests/toys.py, ``ONE_STRIKE``): one strike by ``a`` on ``b``'s
+base, which kills people at the rate ``lethality`` per hit, and ``b``'s answer with
+probability ``probability``."""
 
 from __future__ import annotations
 
@@ -16,39 +17,8 @@ import escalation
 from escalation.analysis.calibration import history_match, shared_parameters
 from escalation.analysis.episodes import load_episodes
 from escalation.cli import main
+from tests.toys import one_strike
 
-TOY = """\
-name: {name}
-title: "Toy: one strike, perhaps one answer"
-horizon_days: 10
-quiet_days: 2
-actors:
-  a:
-    deliberation_hours: 2
-    perception: {{delay_hours: 1}}
-  b:
-    deliberation_hours: 2
-    perception: {{delay_hours: 1}}
-    policies:
-      - policy: proportional_retaliation
-        id: answer
-        probability: {{dist: uniform, low: 0, high: 1}}
-        k: 1
-        response: {{action: strike, target: {{owner: offender}}}}
-assets:
-  a_base: {{owner: a, host: b, personnel: 1000, value: 2, air_defence: 0, lethality: 1}}
-  b_base: {{owner: b, host: a, personnel: 1000, value: 2, air_defence: 0,
-            lethality: {{dist: uniform, low: 0.1, high: 5}}}}
-initial_events:
-  - {{id: opening_strike, actor: a, action: strike, target: b_base, at_hours: 0, salvo: 10}}
-outcomes:
-  - {{id: answered, when: "responses.b >= 1"}}
-  - {{id: quiet, when: "true"}}
-observed:
-  summary: "a toy episode"
-  outcome: {{value: {real}, source: "test"}}
-{facts}
-"""
 PROBABILITY = "*.answer.probability"
 LETHALITY = "assets.b_base.lethality"
 TRUE_LETHALITY = 2.0
@@ -56,10 +26,7 @@ SERIAL = {"backend": "serial", "progress": False}
 
 
 def episode(folder: Path, name: str, real: str = "answered", deaths: float | None = None) -> Path:
-    facts = "" if deaths is None else f"  deaths:\n    b: {{value: {deaths:g}, source: \"test\"}}"
-    path = folder / f"{name}.yaml"
-    path.write_text(TOY.format(name=name, real=real, facts=facts))
-    return path
+    return one_strike(folder, name, real, deaths)
 
 
 def test_a_value_that_cannot_reproduce_the_record_is_ruled_out(tmp_path: Path) -> None:
@@ -166,5 +133,13 @@ def test_the_command_writes_points_summary_and_provenance(
     assert provenance["method"] == "history_matching" and provenance["seed"] == 0
     assert len(provenance["library_sha256"]) == 64
     assert pd.read_csv(out / "summary.csv").loc[0, "parameter"] == PROBABILITY
+    # the calibrated set: the median of the last wave's points kept, usable by a scenario
+    kept = points[(points["wave"] == 1) & points["plausible"]][PROBABILITY]
+    calibrated = escalation.load_scenario(one_strike(tmp_path, "user",
+                                                     calibration="hm/calibrated.yaml"))
+    [probability] = [p for p in calibrated.parameters.all if p.name.endswith("answer.probability")]
+    assert probability.value == pytest.approx(float(np.median(kept)))
+    assert calibrated.calibration is not None
+    assert calibrated.calibration["provenance"]["library_sha256"] == provenance["library_sha256"]
     assert main(["calibrate", str(folder), "--params", "*.nothing", "--quiet"]) != 0
     assert "matches no per-run parameter" in capsys.readouterr().err

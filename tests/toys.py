@@ -6,6 +6,8 @@ at once and exactly; ``quick`` expands it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import escalation
 from escalation import Scenario
 
@@ -73,3 +75,52 @@ def crisis(actors: dict[str, object], **sections: object) -> Scenario:
     data = {"name": "toy", "horizon_days": 10, "quiet_days": 3, "actors": actors,
             "outcomes": CATCH_ALL, **sections}
     return escalation.scenario_from_dict(data)
+
+
+# A strike by a on b's base, which kills people at the per-run rate ``lethality`` per hit,
+# and b's answer with per-run probability ``probability``: a real episode in miniature, with
+# an observed block, for calibration (the record: b answered; b's deaths when given).
+ONE_STRIKE = """\
+name: {name}
+{calibration}
+title: "Toy: one strike, perhaps one answer"
+horizon_days: 10
+quiet_days: 2
+actors:
+  a:
+    deliberation_hours: 2
+    perception: {{delay_hours: 1}}
+  b:
+    deliberation_hours: 2
+    perception: {{delay_hours: 1}}
+    policies:
+      - policy: proportional_retaliation
+        id: answer
+        probability: {{dist: uniform, low: 0, high: 1}}
+        k: 1
+        response: {{action: strike, target: {{owner: offender}}}}
+assets:
+  a_base: {{owner: a, host: b, personnel: 1000, value: 2, air_defence: 0, lethality: 1}}
+  b_base: {{owner: b, host: a, personnel: 1000, value: 2, air_defence: 0,
+            lethality: {{dist: uniform, low: 0.1, high: 5}}}}
+initial_events:
+  - {{id: opening_strike, actor: a, action: strike, target: b_base, at_hours: 0, salvo: 10}}
+outcomes:
+  - {{id: answered, when: "responses.b >= 1"}}
+  - {{id: quiet, when: "true"}}
+observed:
+  summary: "a toy episode"
+  outcome: {{value: {real}, source: "test"}}
+{facts}
+"""
+
+
+def one_strike(folder: Path, name: str, real: str = "answered", deaths: float | None = None,
+               calibration: str = "") -> Path:
+    """Write ``ONE_STRIKE`` as ``folder/name.yaml``: the record says ``real`` happened, and
+    that b lost ``deaths`` when given; ``calibration`` names a calibrated file."""
+    facts = "" if deaths is None else f"  deaths:\n    b: {{value: {deaths:g}, source: \"test\"}}"
+    path = folder / f"{name}.yaml"
+    path.write_text(ONE_STRIKE.format(name=name, real=real, facts=facts,
+                                      calibration=f"calibration: {calibration}" if calibration else ""))
+    return path

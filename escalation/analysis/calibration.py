@@ -133,6 +133,15 @@ class Calibration:
         last = self.points[self.points["wave"] == self.points["wave"].max()]
         return last[last["plausible"]]
 
+    def values(self) -> dict[str, float]:
+        """One value per shared parameter, for a calibrated parameter set: the median of the
+        last wave's points not ruled out (empty when every point was ruled out)."""
+        kept = self.plausible
+        if not len(kept):
+            return {}
+        return {p.pattern: float(np.median(kept[p.pattern].to_numpy(dtype=float)))
+                for p in self.parameters}
+
     def summary(self) -> pd.DataFrame:
         """One row per shared parameter: the range searched, and the range, median and
         count of the last wave's points not ruled out."""

@@ -19,6 +19,7 @@ from escalation.cli.options import (
     command,
     positive,
 )
+from escalation.scenario.calibrated import write_calibrated
 
 DEFAULT_RUNS = 200
 
@@ -83,8 +84,16 @@ def _write(result: Any, args: argparse.Namespace, root: Path) -> None:
         "version": _version(),
     }
     (root / "calibration.json").write_text(json.dumps(provenance, indent=2) + "\n")
+    written = "summary.csv, waves.csv, calibration.json (how it was made)"
+    values = result.values()
+    if values:
+        write_calibrated(root / "calibrated.yaml", values, provenance, note=(
+            "A calibrated parameter set from escalation calibrate (history matching): each "
+            "pattern's value is\nthe median of the last wave's points not ruled out. A scenario "
+            "uses it with\n  calibration: PATH/TO/calibrated.yaml\n(docs/calibration.md)."))
+        written += ", calibrated.yaml (for a scenario's calibration: key)"
     print(f"\nwritten to {root}/: points.parquet (every point, its implausibility in each "
-          "episode), summary.csv, waves.csv, calibration.json (how it was made)")
+          f"episode), {written}")
 
 
 def _version() -> str:

@@ -274,6 +274,8 @@ class Scenario:
     start: InitialStateDef | None = None
     warnings: tuple[Problem, ...] = field(default=(), compare=False)  # allowed, but likely wrong
     observed: ObservedDef | None = None  # what really happened (a real episode's scenario)
+    # the calibrated file it used, what that set, and how the file was made (loader.py)
+    calibration: dict[str, object] | None = field(default=None, compare=False)
 
     @property
     def name(self) -> str:

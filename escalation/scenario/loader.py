@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from escalation.errors import Location, Problem, ScenarioError
+from escalation.scenario.calibrated import FIELD, calibration_file, read_calibrated
 from escalation.scenario.compiled import Scenario
 from escalation.scenario.compiler import compile_scenario
 from escalation.scenario.overrides import Setting, apply_settings, parse_setting
@@ -47,8 +48,21 @@ def _loaded(doc: SourceDocument, settings: SettingsArg, source: Callable[[], byt
     """The scenario of ``doc`` with ``settings``, remembered with ``source()`` (its text)
     when that text alone loads to it: no settings, no base file."""
     parsed = list(settings)
-    scenario = _from_document(_with_settings(_expand(doc), parsed))
-    text = source() if not parsed and not is_variant(doc) else None
+    root, layered = _layers(doc)
+    final = _with_settings(apply_settings(root, layered) if layered else root, parsed)
+    calibration = None
+    path = calibration_file(final.data, final.file)
+    if path is not None:  # its values first, then variants' set: and the settings given
+        where = final.locate((FIELD,))
+        calibrated = read_calibrated(path, where)
+        chosen = calibrated.settings((p.name for p in _from_document(final).parameters.all),
+                                     where)
+        final = _with_settings(apply_settings(root, [*chosen, *layered]), parsed)
+        calibration = calibrated.applied(chosen)
+    scenario = _from_document(final)
+    if calibration is not None:
+        scenario = replace(scenario, calibration=calibration)
+    text = source() if not parsed and not is_variant(doc) and calibration is None else None
     _AS_LOADED[id(scenario)] = (text, scenario.spec)
     weakref.finalize(scenario, _AS_LOADED.pop, id(scenario), None)
     return scenario
@@ -99,10 +113,18 @@ def _with_settings(doc: SourceDocument, settings: SettingsArg) -> SourceDocument
     return apply_settings(doc, parsed) if parsed else doc
 
 
-def _expand(doc: SourceDocument, seen: tuple[str, ...] = ()) -> SourceDocument:
+def _expand(doc: SourceDocument) -> SourceDocument:
     """A variant (``extends`` + ``set``) as its base file with the settings applied."""
+    root, layered = _layers(doc)
+    return apply_settings(root, layered) if layered else root
+
+
+def _layers(doc: SourceDocument, seen: tuple[str, ...] = ()
+            ) -> tuple[SourceDocument, list[Setting]]:
+    """A document as the file at the bottom of its ``extends`` chain and the settings of the
+    variants above it, the bottom's first (a calibrated file's values go in before them)."""
     if not is_variant(doc):
-        return doc
+        return doc, []
     data = doc.data
 
     def fail(path: tuple[str, ...], message: str) -> ScenarioError:
@@ -121,11 +143,20 @@ def _expand(doc: SourceDocument, seen: tuple[str, ...] = ()) -> SourceDocument:
     if not isinstance(changes, dict):
         raise fail(("set",), "'set' maps field paths to values, e.g. "
                    "actors.iran.policies.avenges.probability: 0.5")
-    settings = [Setting(str(key), value, doc.locate_key((key,)))
+    settings = [Setting(str(key), _relative_to(doc, key, value), doc.locate_key((key,)))
                 for key, value in data.items() if key not in ("extends", "set")]
     settings += [Setting(str(key), value, doc.locate_key(("set", key)))
                  for key, value in changes.items()]
-    return apply_settings(_expand(read_yaml(base), (*seen, doc.file)), settings)
+    root, below = _layers(read_yaml(base), (*seen, doc.file))
+    return root, [*below, *settings]
+
+
+def _relative_to(doc: SourceDocument, key: object, value: Any) -> Any:
+    """A variant's value as the base should see it: a calibrated file named relative to the
+    variant's folder becomes a path that does not depend on the folder it is read from."""
+    if key == FIELD and isinstance(value, str) and value.strip():
+        return os.path.abspath(os.path.join(os.path.dirname(doc.file), value))
+    return value
 
 
 def dump_scenario(scenario: Scenario | ScenarioSpec) -> str:

@@ -374,3 +374,8 @@ class ScenarioSpec(Model):
     observed: Observed | None = Field(
         None, description="What really happened, for a scenario of a real episode: scored by "
         "escalation backtest.")
+    calibration: str | None = Field(
+        None, description="A calibrated parameter set (escalation calibrate --out DIR writes "
+        "DIR/calibrated.yaml), relative to this file: every per-run parameter one of its "
+        "patterns matches takes its value; --set and a variant's set: still win "
+        "(docs/calibration.md).")
