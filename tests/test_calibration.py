@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import escalation
-from escalation.analysis.calibration import history_match, shared_parameters
+from escalation.analysis.calibration import history_match, leave_one_out, shared_parameters
 from escalation.analysis.episodes import load_episodes
 from escalation.cli import main
 from tests.toys import one_strike
@@ -143,3 +143,43 @@ def test_the_command_writes_points_summary_and_provenance(
     assert calibrated.calibration["provenance"]["library_sha256"] == provenance["library_sha256"]
     assert main(["calibrate", str(folder), "--params", "*.nothing", "--quiet"]) != 0
     assert "matches no per-run parameter" in capsys.readouterr().err
+
+
+def costly(folder: Path, name: str, deaths: float) -> Path:
+    """The toy with classes by b's deaths ('costly' from 15 on, else 'light'); the record
+    says the strike was costly and killed ``deaths``."""
+    path = episode(folder, name, deaths=deaths)
+    text = path.read_text().replace('{id: answered, when: "responses.b >= 1"}',
+                                    '{id: costly, when: "deaths.b >= 15"}')
+    path.write_text(text.replace("{id: quiet,", "{id: light,").replace("value: answered",
+                                                                       "value: costly"))
+    return path
+
+
+def test_values_fitted_on_the_others_forecast_a_held_out_episode_better(tmp_path: Path) -> None:
+    """Each episode's deaths say lethality is near 2 (the scenario's own: uniform 0.1 to 5).
+    Fitted on the others, each held-out episode's real class ('costly') gets more than the
+    scenario's own values give it: the fitted values have skill against the defaults."""
+    for name, deaths in (("one", 18), ("two", 22), ("three", 20), ("four", 24)):
+        costly(tmp_path, name, deaths)
+    check = leave_one_out(tmp_path, [LETHALITY], score_runs=400, waves=2, points=16, runs=60,
+                          seed=3, **SERIAL)
+    table = check.table
+    assert table["fitted"].all() and (table["parameters_set"] == 1).all()
+    assert table[f"value.{LETHALITY}"].between(1.0, 4.0).all()  # near 2, as HM finds it
+    assert (table["p_real.fitted"] > table["p_real.default"]).all()
+    skill = check.skill().set_index("score")
+    assert skill.loc["log", "skill"] > 0 and skill.loc["rps", "skill"] > 0
+
+
+def test_a_held_out_episode_keeps_its_values_when_the_fit_rules_out_every_value(
+    tmp_path: Path,
+) -> None:
+    for name in ("one", "two", "three"):
+        episode(tmp_path, name, real="quiet")
+    check = leave_one_out(tmp_path, [PROBABILITY], ranges={PROBABILITY: (0.97, 1.0)},
+                          score_runs=200, waves=1, points=6, runs=40, seed=1, **SERIAL)
+    assert not check.table["fitted"].any()
+    assert (check.table["p_real.fitted"] == check.table["p_real.default"]).all()
+    with pytest.raises(ValueError, match="at least two episodes"):
+        leave_one_out(load_episodes(tmp_path)[:1], [PROBABILITY], **SERIAL)

@@ -62,7 +62,33 @@ def _calibrate(args: argparse.Namespace) -> int:
               "(widen --range, or allow for model error with --discrepancy)", file=sys.stderr)
     if args.out:
         _write(result, args, Path(args.out))
+    if args.out_of_sample:
+        _out_of_sample(targets, args)
     return 0
+
+
+def _out_of_sample(targets: Any, args: argparse.Namespace) -> None:
+    from escalation.analysis.calibration import leave_one_out
+
+    check = leave_one_out(
+        targets, args.params, score_runs=args.score_runs, seed=args.seed,
+        ranges=dict(args.range), waves=args.waves, points=args.points, runs=args.runs,
+        cutoff=args.cutoff, discrepancy=args.discrepancy,
+        on_episode=lambda name: print(f"out of sample: fitting without {name}", file=sys.stderr,
+                                      flush=True),
+        **batch_options(args))
+    shown = ["episode", "real", "fitted", "p_real.default", "p_real.fitted", "log.default",
+             "log.fitted"]
+    print("\nout of sample (each episode forecast with the values fitted on the others):")
+    print(check.table[shown].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    print("\nskill of the fitted values against the defaults (above 0: better; 95% bootstrap "
+          "interval over episodes):")
+    print(check.skill().to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if args.out:
+        root = Path(args.out)
+        check.table.to_csv(root / "out_of_sample.csv", index=False)
+        check.skill().to_csv(root / "out_of_sample_skill.csv", index=False)
+        print(f"written to {root}/: out_of_sample.csv, out_of_sample_skill.csv")
 
 
 def _write(result: Any, args: argparse.Namespace, root: Path) -> None:
@@ -131,6 +157,12 @@ def register(commands: Any) -> None:
     parser.add_argument("--discrepancy", type=float, default=0.0, metavar="D",
                         help="model discrepancy, in the outputs' units (class indicator; log1p "
                         "of counts and days), added to every variance (default 0)")
+    parser.add_argument("--out-of-sample", action="store_true",
+                        help="also hold each episode out in turn, fit the others, and score the "
+                        "held-out forecast against the scenario's own values (log score, RPS)")
+    parser.add_argument("--score-runs", type=positive, default=2000, metavar="N",
+                        help="runs that score each held-out episode (default 2000)")
     add_batch_options(parser, runs=DEFAULT_RUNS)
-    add_out(parser, "folder for points.parquet, summary.csv, waves.csv and calibration.json")
+    add_out(parser, "folder for points.parquet, summary.csv, waves.csv, calibration.json, "
+            "calibrated.yaml and, with --out-of-sample, out_of_sample.csv")
     parser.set_defaults(handler=_calibrate)
