@@ -133,6 +133,8 @@ def test_the_command_writes_points_summary_and_provenance(
     assert provenance["method"] == "history_matching" and provenance["seed"] == 0
     assert len(provenance["library_sha256"]) == 64
     assert pd.read_csv(out / "summary.csv").loc[0, "parameter"] == PROBABILITY
+    assert (out / "plausible_pairs.png").stat().st_size > 0
+    assert (out / "implausibility_by_episode.svg").stat().st_size > 0
     # the calibrated set: the median of the last wave's points kept, usable by a scenario
     kept = points[(points["wave"] == 1) & points["plausible"]][PROBABILITY]
     calibrated = escalation.load_scenario(one_strike(tmp_path, "user",

@@ -92,6 +92,8 @@ def _out_of_sample(targets: Any, args: argparse.Namespace) -> None:
 
 
 def _write(result: Any, args: argparse.Namespace, root: Path) -> None:
+    from escalation.plotting.calibration import write_calibration_figures
+
     root.mkdir(parents=True, exist_ok=True)
     result.points.to_parquet(root / "points.parquet", index=False)
     result.summary().to_csv(root / "summary.csv", index=False)
@@ -110,7 +112,9 @@ def _write(result: Any, args: argparse.Namespace, root: Path) -> None:
         "version": _version(),
     }
     (root / "calibration.json").write_text(json.dumps(provenance, indent=2) + "\n")
-    written = "summary.csv, waves.csv, calibration.json (how it was made)"
+    figures = write_calibration_figures(result, root)
+    written = (f"summary.csv, waves.csv, calibration.json (how it was made), {len(figures)} "
+               "figure files (plausible_pairs, implausibility_by_episode; PNG, SVG)")
     values = result.values()
     if values:
         write_calibrated(root / "calibrated.yaml", values, provenance, note=(
