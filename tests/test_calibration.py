@@ -145,6 +145,12 @@ def test_the_command_writes_points_summary_and_provenance(
     assert calibrated.calibration["provenance"]["library_sha256"] == provenance["library_sha256"]
     assert main(["calibrate", str(folder), "--params", "*.nothing", "--quiet"]) != 0
     assert "matches no per-run parameter" in capsys.readouterr().err
+    again = ["calibrate", str(folder), "--params", PROBABILITY, "--waves", "3", "--points", "6",
+             "--runs", "20", "--backend", "serial", "--quiet", "--out", str(out)]
+    assert main(again) != 0 and "already holds a calibration" in capsys.readouterr().err
+    assert main([*again, "--resume"]) == 0  # two waves read back, a third searched
+    assert "wave 3 of 3" in capsys.readouterr().err
+    assert len(pd.read_parquet(out / "points.parquet")) == 18
 
 
 def costly(folder: Path, name: str, deaths: float) -> Path:
@@ -185,3 +191,52 @@ def test_a_held_out_episode_keeps_its_values_when_the_fit_rules_out_every_value(
     assert (check.table["p_real.fitted"] == check.table["p_real.default"]).all()
     with pytest.raises(ValueError, match="at least two episodes"):
         leave_one_out(load_episodes(tmp_path)[:1], [PROBABILITY], **SERIAL)
+
+
+class Interrupted(Exception):
+    """Stands for Ctrl-C or a lost machine in the middle of a calibration."""
+
+
+def test_an_interrupted_calibration_continues_where_it_stopped(tmp_path: Path) -> None:
+    folder = tmp_path / "episodes"
+    folder.mkdir()
+    episode(folder, "answered_once", deaths=20)
+    options = {"waves": 3, "points": 6, "runs": 20, "seed": 6, **SERIAL}
+    whole = history_match(folder, [PROBABILITY, LETHALITY], **options).points
+
+    def stop_after_first(wave: int, _: object) -> None:
+        if wave == 0:
+            raise Interrupted
+
+    kept = tmp_path / "hm"
+    with pytest.raises(Interrupted):
+        history_match(folder, [PROBABILITY, LETHALITY], folder=kept, on_wave=stop_after_first,
+                      **options)
+    told: list[int] = []
+    resumed = history_match(folder, [PROBABILITY, LETHALITY], folder=kept, resume=True,
+                            on_wave=lambda wave, _: told.append(wave), **options)
+    assert told == [1, 2]  # the first wave was read back, not run again
+    pd.testing.assert_frame_equal(resumed.points, whole)
+    further = history_match(folder, [PROBABILITY, LETHALITY], folder=kept, resume=True,
+                            **{**options, "waves": 4})
+    pd.testing.assert_frame_equal(further.points[further.points["wave"] < 3], whole)
+    assert (further.points["wave"] == 3).sum() == 6
+
+
+def test_a_kept_calibration_is_neither_overwritten_nor_resumed_differently(tmp_path: Path) -> None:
+    folder = tmp_path / "episodes"
+    folder.mkdir()
+    episode(folder, "answered_once")
+    kept = tmp_path / "hm"
+    options = {"waves": 1, "points": 4, "runs": 10, **SERIAL}
+    history_match(folder, [PROBABILITY], folder=kept, **options)
+    with pytest.raises(ValueError, match="already holds a calibration"):
+        history_match(folder, [PROBABILITY], folder=kept, **options)
+    with pytest.raises(ValueError, match="runs differ"):
+        history_match(folder, [PROBABILITY], folder=kept, resume=True, **{**options, "runs": 11})
+    with pytest.raises(ValueError, match="holds no calibration to resume"):
+        history_match(folder, [PROBABILITY], folder=tmp_path / "empty", resume=True, **options)
+    (folder / "answered_once.yaml").write_text(
+        (folder / "answered_once.yaml").read_text().replace("salvo: 10", "salvo: 11"))
+    with pytest.raises(ValueError, match="episodes differ"):
+        history_match(folder, [PROBABILITY], folder=kept, resume=True, **options)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import fnmatch
 import math
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
+from escalation.analysis import calibration_store as store
 from escalation.analysis import scoring
 from escalation.analysis.backtest import MODEL_PSEUDO, score_episode
 from escalation.analysis.episodes import WHOLE_CRISIS, Episode, Targets, load_episodes
@@ -177,7 +179,8 @@ def history_match(
     ranges: Mapping[str, tuple[float, float]] | None = None, waves: int = DEFAULT_WAVES,
     points: int = DEFAULT_POINTS, runs: int = DEFAULT_RUNS, seed: int = 0,
     cutoff: float = CUTOFF, discrepancy: float = 0.0,
-    on_wave: Callable[[int, pd.DataFrame], None] | None = None, **batch: Any,
+    on_wave: Callable[[int, pd.DataFrame], None] | None = None,
+    folder: str | os.PathLike[str] | None = None, resume: bool = False, **batch: Any,
 ) -> Calibration:
     """History-match the shared ``patterns`` against the episodes of ``targets``: ``waves``
     waves of ``points`` points, each point run ``runs`` times in every episode (all through
@@ -185,22 +188,40 @@ def history_match(
     first wave fills the ranges with a Latin hypercube; each later wave draws its points
     near the points the previous wave did not rule out. ``on_wave(wave, points)`` is told of
     each wave as it ends. Results depend only on the episodes, the options and ``seed``, on
-    any backend and worker count."""
+    any backend and worker count.
+
+    ``folder`` keeps each finished wave (calibration_store.py); ``resume`` continues the
+    calibration kept there, where it stopped, to the end an uninterrupted one reaches (with
+    more ``waves`` than it was started with, it searches further)."""
     if waves < 1 or points < 2 or runs < 2:
         raise ValueError("history matching needs at least 1 wave, 2 points and 2 runs")
+    if resume and folder is None:
+        raise ValueError("resuming needs the folder the calibration was kept in (--out)")
     episodes = _episodes(targets)
     shared = shared_parameters(episodes, patterns, ranges)
     low = np.array([p.low for p in shared])
     high = np.array([p.high for p in shared])
+    done: list[pd.DataFrame] = []
+    if folder is not None:
+        request = {"episodes": store.file_hashes({e.name: e.path for e in episodes}),
+                   "ranges": {p.pattern: [p.low, p.high] for p in shared}, "waves": waves,
+                   "points": points, "runs": runs, "seed": seed, "cutoff": cutoff,
+                   "discrepancy": discrepancy}
+        done = store.start(folder, request, resume)
     rng = np.random.default_rng([seed, 0x484D])  # 'HM'
     frames: list[pd.DataFrame] = []
     design = low + (high - low) * qmc.LatinHypercube(d=len(shared), seed=rng).random(points)
     for wave in range(waves):
-        frame = _wave(episodes, shared, design, runs, seed, cutoff, discrepancy, batch)
-        frame.insert(0, "wave", wave)
+        if wave < len(done):  # finished before: read back, its successor drawn again
+            frame = done[wave]
+        else:
+            frame = _wave(episodes, shared, design, runs, seed, cutoff, discrepancy, batch)
+            frame.insert(0, "wave", wave)
+            if folder is not None:
+                store.save_wave(folder, wave, frame)
+            if on_wave is not None:
+                on_wave(wave, frame)
         frames.append(frame)
-        if on_wave is not None:
-            on_wave(wave, frame)
         kept = frame.loc[frame["plausible"], [p.pattern for p in shared]].to_numpy(dtype=float)
         if wave + 1 < waves:
             if not len(kept):

@@ -42,6 +42,8 @@ def _range(text: str) -> tuple[str, tuple[float, float]]:
 def _calibrate(args: argparse.Namespace) -> int:
     from escalation.analysis.calibration import history_match
 
+    if args.resume and not args.out:
+        raise ValueError("--resume continues the calibration kept in --out DIR: give it")
     targets = args.targets[0] if len(args.targets) == 1 else args.targets
 
     def told(wave: int, points: Any) -> None:
@@ -52,7 +54,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     result = history_match(targets, args.params, ranges=dict(args.range), waves=args.waves,
                            points=args.points, runs=args.runs, seed=args.seed,
                            cutoff=args.cutoff, discrepancy=args.discrepancy, on_wave=told,
-                           **batch_options(args))
+                           folder=args.out, resume=args.resume, **batch_options(args))
     print(result.waves().to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     print(f"\nhistory matching over {len(result.episodes)} episodes, {args.runs} runs a point "
           f"and episode, cutoff {args.cutoff:g}:")
@@ -161,6 +163,9 @@ def register(commands: Any) -> None:
     parser.add_argument("--discrepancy", type=float, default=0.0, metavar="D",
                         help="model discrepancy, in the outputs' units (class indicator; log1p "
                         "of counts and days), added to every variance (default 0)")
+    parser.add_argument("--resume", action="store_true",
+                        help="continue the calibration kept in --out where it stopped (its "
+                        "finished waves are read back; more --waves search further)")
     parser.add_argument("--out-of-sample", action="store_true",
                         help="also hold each episode out in turn, fit the others, and score the "
                         "held-out forecast against the scenario's own values (log score, RPS)")
@@ -168,5 +173,6 @@ def register(commands: Any) -> None:
                         help="runs that score each held-out episode (default 2000)")
     add_batch_options(parser, runs=DEFAULT_RUNS)
     add_out(parser, "folder for points.parquet, summary.csv, waves.csv, calibration.json, "
-            "calibrated.yaml and, with --out-of-sample, out_of_sample.csv")
+            "calibrated.yaml, the figures and, with --out-of-sample, out_of_sample.csv; each "
+            "finished wave is kept in its waves/ as it ends, for --resume")
     parser.set_defaults(handler=_calibrate)

@@ -1,0 +1,79 @@
+"""Where a history match keeps its finished waves, so that an interrupted one continues.
+
+Each finished wave is written to ``FOLDER/waves/wave_NNN.parquet`` as it ends (written under
+a temporary name, then renamed, so that a file there is always whole), beside
+``request.json``: what the calibration was asked (episodes and a hash of each file, patterns,
+ranges, budget, seed, cutoff, discrepancy). Resuming reads the waves back and checks that the
+request is the same; only the number of waves may grow, which continues the search. The
+points of the next wave are drawn again from the seed and the waves read back, the numbers a
+run without interruption draws, so a resumed calibration ends where an uninterrupted one does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+SUBFOLDER = "waves"
+REQUEST = "request.json"
+GROWS = ("waves",)  # what a resumed calibration may change
+
+
+def file_hashes(paths: Mapping[str, Path]) -> dict[str, str]:
+    """SHA-256 of each episode's file, by episode name."""
+    return {name: hashlib.sha256(Path(path).read_bytes()).hexdigest()
+            for name, path in sorted(paths.items())}
+
+
+def start(folder: str | os.PathLike[str], request: dict[str, Any], resume: bool
+          ) -> list[pd.DataFrame]:
+    """The waves finished in ``folder`` (none for a new calibration), after checking that
+    ``folder`` may hold this one: a new calibration needs a folder without waves; a resumed
+    one needs the same request (ValueErrors say what differs and what to do)."""
+    root = Path(folder) / SUBFOLDER
+    kept_request = root / REQUEST
+    if not resume:
+        if kept_request.exists():
+            raise ValueError(f"{folder} already holds a calibration; resume it with --resume, "
+                             "or give another --out folder")
+        root.mkdir(parents=True, exist_ok=True)
+        _write_text(kept_request, json.dumps(request, indent=2, sort_keys=True) + "\n")
+        return []
+    if not kept_request.exists():
+        raise ValueError(f"{folder} holds no calibration to resume (no {SUBFOLDER}/{REQUEST}); "
+                         "run it without --resume first")
+    before = json.loads(kept_request.read_text(encoding="utf-8"))
+    differ = sorted(key for key in set(before) | set(request)
+                    if key not in GROWS and before.get(key) != request.get(key))
+    if differ:
+        raise ValueError(f"{folder} holds a calibration asked differently ({', '.join(differ)} "
+                         "differ, or an episode's file changed); resume it with the options it "
+                         "was started with, or give another --out folder")
+    _write_text(kept_request, json.dumps(request, indent=2, sort_keys=True) + "\n")
+    frames = []
+    for wave in range(request["waves"]):
+        path = root / f"wave_{wave:03d}.parquet"
+        if not path.exists():
+            break
+        frames.append(pd.read_parquet(path))
+    return frames
+
+
+def save_wave(folder: str | os.PathLike[str], wave: int, frame: pd.DataFrame) -> None:
+    """Keep a finished wave (whole or not at all)."""
+    path = Path(folder) / SUBFOLDER / f"wave_{wave:03d}.parquet"
+    temporary = path.with_suffix(".parquet.partial")
+    frame.to_parquet(temporary, index=False)
+    os.replace(temporary, path)
+
+
+def _write_text(path: Path, text: str) -> None:
+    temporary = path.with_suffix(path.suffix + ".partial")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
