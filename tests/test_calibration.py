@@ -122,8 +122,8 @@ def test_the_command_writes_points_summary_and_provenance(
     episode(folder, "answered_once", deaths=20)
     out = tmp_path / "hm"
     code = main(["calibrate", str(folder), "--params", PROBABILITY, "--waves", "2",
-                 "--points", "6", "--runs", "20", "--backend", "serial", "--quiet",
-                 "--out", str(out)])
+                 "--points", "6", "--runs", "20", "--check-runs", "60", "--backend", "serial",
+                 "--quiet", "--out", str(out)])
     assert code == 0
     printed = capsys.readouterr()
     assert "wave 2 of 2" in printed.err and PROBABILITY in printed.out
@@ -135,6 +135,9 @@ def test_the_command_writes_points_summary_and_provenance(
     assert pd.read_csv(out / "summary.csv").loc[0, "parameter"] == PROBABILITY
     assert (out / "plausible_pairs.png").stat().st_size > 0
     assert (out / "implausibility_by_episode.svg").stat().st_size > 0
+    check = pd.read_csv(out / "predictive.csv")  # the record beside the runs at the values kept
+    assert check["output"].tolist() == ["outcome", "deaths.b"]
+    assert (out / "predictive.png").stat().st_size > 0
     # the calibrated set: the median of the last wave's points kept, usable by a scenario
     kept = points[(points["wave"] == 1) & points["plausible"]][PROBABILITY]
     calibrated = escalation.load_scenario(one_strike(tmp_path, "user",

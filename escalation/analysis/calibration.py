@@ -197,7 +197,7 @@ def history_match(
         raise ValueError("history matching needs at least 1 wave, 2 points and 2 runs")
     if resume and folder is None:
         raise ValueError("resuming needs the folder the calibration was kept in (--out)")
-    episodes = _episodes(targets)
+    episodes = episodes_of(targets)
     shared = shared_parameters(episodes, patterns, ranges)
     low = np.array([p.low for p in shared])
     high = np.array([p.high for p in shared])
@@ -232,7 +232,7 @@ def history_match(
                        cutoff, discrepancy)
 
 
-def _episodes(targets: Targets | Sequence[Episode]) -> list[Episode]:
+def episodes_of(targets: Targets | Sequence[Episode]) -> list[Episode]:
     """Episodes given as such, or loaded from files and folders."""
     if isinstance(targets, Sequence) and not isinstance(targets, str) and targets and \
             all(isinstance(t, Episode) for t in targets):
@@ -351,7 +351,7 @@ def leave_one_out(
     backtest's proper scores (log score, RPS; ``score_runs`` runs) beside its forecast with
     the scenario's own values. An episode whose fit rules out every value keeps its own
     values (``fitted`` is False in its row)."""
-    episodes = _episodes(targets)
+    episodes = episodes_of(targets)
     if len(episodes) < 2:
         raise ValueError("leaving one episode out needs at least two episodes")
     real = {e.name: e.real_class for e in episodes}

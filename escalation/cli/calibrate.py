@@ -124,8 +124,23 @@ def _write(result: Any, args: argparse.Namespace, root: Path) -> None:
             "pattern's value is\nthe median of the last wave's points not ruled out. A scenario "
             "uses it with\n  calibration: PATH/TO/calibrated.yaml\n(docs/calibration.md)."))
         written += ", calibrated.yaml (for a scenario's calibration: key)"
+        written += _check(result, args, root)
     print(f"\nwritten to {root}/: points.parquet (every point, its implausibility in each "
           f"episode), {written}")
+
+
+def _check(result: Any, args: argparse.Namespace, root: Path) -> str:
+    """The posterior predictive check of the points kept: its table and figure."""
+    from escalation.analysis.predictive import predictive_check
+    from escalation.plotting.predictive import write_predictive_figures
+
+    targets = args.targets[0] if len(args.targets) == 1 else args.targets
+    check = predictive_check(result, targets, runs=args.check_runs, seed=args.seed,
+                             **batch_options(args))
+    check.table().to_csv(root / "predictive.csv", index=False)
+    write_predictive_figures(check, root)
+    return ", predictive.csv and predictive.png/.svg (each episode's record beside the runs " \
+        "at the values kept)"
 
 
 def _version() -> str:
@@ -169,6 +184,9 @@ def register(commands: Any) -> None:
     parser.add_argument("--out-of-sample", action="store_true",
                         help="also hold each episode out in turn, fit the others, and score the "
                         "held-out forecast against the scenario's own values (log score, RPS)")
+    parser.add_argument("--check-runs", type=positive, default=1000, metavar="N",
+                        help="runs per episode of the posterior predictive check written to "
+                        "--out (default 1000, spread over up to 20 points kept)")
     parser.add_argument("--score-runs", type=positive, default=2000, metavar="N",
                         help="runs that score each held-out episode (default 2000)")
     add_batch_options(parser, runs=DEFAULT_RUNS)

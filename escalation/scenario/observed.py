@@ -33,7 +33,7 @@ class ObservedFact:
 class ObservedDef:
     summary: str
     outcome: ObservedFact
-    facts: tuple[ObservedFact, ...]  # the numeric facts, in file order
+    facts: tuple[ObservedFact, ...]  # the numeric facts: first-answer lags, deaths, hostile acts, crisis days
 
     @property
     def all(self) -> tuple[ObservedFact, ...]:
