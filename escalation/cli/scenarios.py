@@ -13,7 +13,7 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema of every file the loader accepts: a whole scenario, or a variant
-    (``extends: BASE`` and ``set:`` of field paths, ``escalation.scenario.loader._expand``).
+    (``extends: BASE`` and ``set:`` of field paths, ``escalation.scenario.loader._layers``).
     A variant's other top-level keys are settings too: a field's name replaces that whole
     field, so its value is checked as the field; a dotted path (``actors.iran.resolve``) or
     the unique end of one is left to the loader, which resolves it against the base file."""

@@ -113,16 +113,11 @@ def _with_settings(doc: SourceDocument, settings: SettingsArg) -> SourceDocument
     return apply_settings(doc, parsed) if parsed else doc
 
 
-def _expand(doc: SourceDocument) -> SourceDocument:
-    """A variant (``extends`` + ``set``) as its base file with the settings applied."""
-    root, layered = _layers(doc)
-    return apply_settings(root, layered) if layered else root
-
-
 def _layers(doc: SourceDocument, seen: tuple[str, ...] = ()
             ) -> tuple[SourceDocument, list[Setting]]:
-    """A document as the file at the bottom of its ``extends`` chain and the settings of the
-    variants above it, the bottom's first (a calibrated file's values go in before them)."""
+    """A variant (``extends`` + ``set``) as the file at the bottom of its ``extends`` chain
+    and the settings of the variants above it, the bottom's first (a calibrated file's values
+    go in before them); a document that extends nothing, with no settings."""
     if not is_variant(doc):
         return doc, []
     data = doc.data
