@@ -294,7 +294,8 @@ def implausibility(episode: Episode, results: Results, discrepancy: float = 0.0)
     worst = (1.0 - p) / math.sqrt(p * (1.0 - p) + discrepancy**2)
     horizon = scenario.spec.horizon_days
     for fact in observed.facts:
-        worst = max(worst, _fact_implausibility(fact, done, horizon, discrepancy))
+        value = _fact_implausibility(fact, done, horizon, discrepancy)
+        worst = math.inf if math.isnan(value) else max(worst, value)  # no number: no fit
     return float(worst)
 
 
