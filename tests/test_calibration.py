@@ -14,8 +14,13 @@ import pandas as pd
 import pytest
 
 import escalation
-from escalation.analysis.calibration import history_match, leave_one_out, shared_parameters
-from escalation.analysis.episodes import load_episodes
+from escalation.analysis.calibration import (
+    history_match,
+    implausibility,
+    leave_one_out,
+    shared_parameters,
+)
+from escalation.analysis.episodes import WHOLE_CRISIS, load_episodes
 from escalation.cli import main
 from tests.toys import one_strike
 
@@ -243,3 +248,20 @@ def test_a_kept_calibration_is_neither_overwritten_nor_resumed_differently(tmp_p
         (folder / "answered_once.yaml").read_text().replace("salvo: 10", "salvo: 11"))
     with pytest.raises(ValueError, match="episodes differ"):
         history_match(folder, [PROBABILITY], folder=kept, resume=True, **options)
+
+
+def test_a_points_runs_are_those_of_the_episode_loaded_with_its_values(tmp_path: Path) -> None:
+    """A wave pins a point's values in each episode's runs instead of loading the episode
+    again with them set: every other draw is the same, so the implausibilities are too."""
+    episode(tmp_path, "answered_once", deaths=20)
+    result = history_match(tmp_path, [PROBABILITY, "assets.*.lethality"], waves=1, points=3,
+                           runs=30, seed=9, **SERIAL)
+    [held] = load_episodes(tmp_path)
+    for row in result.points.itertuples(index=False):
+        values = dict(zip(result.points.columns, row, strict=True))
+        settings = [f"actors.b.policies.answer.probability={values[PROBABILITY]!r}",
+                    f"assets.a_base.lethality={values['assets.*.lethality']!r}",
+                    f"{LETHALITY}={values['assets.*.lethality']!r}"]
+        loaded = escalation.load_scenario(held.path, [*WHOLE_CRISIS, *settings])
+        runs = escalation.run_batch(loaded, runs=30, seed=9, **SERIAL)
+        assert implausibility(held, runs) == values["I.answered_once"]

@@ -48,7 +48,8 @@ from escalation.analysis import scoring
 from escalation.analysis.backtest import MODEL_PSEUDO, score_episode
 from escalation.analysis.episodes import WHOLE_CRISIS, Episode, Targets, load_episodes
 from escalation.errors import Location
-from escalation.montecarlo.batch import run_alike, run_batch
+from escalation.montecarlo.batch import POOL_OPTIONS, run_batch, run_batches
+from escalation.montecarlo.gather import BatchRequest
 from escalation.montecarlo.results import Results
 from escalation.scenario.calibrated import CalibratedSet
 from escalation.scenario.loader import load_scenario
@@ -243,10 +244,17 @@ def episodes_of(targets: Targets | Sequence[Episode]) -> list[Episode]:
 def _wave(episodes: Sequence[Episode], shared: Sequence[SharedParameter], design: np.ndarray,
           runs: int, seed: int, cutoff: float, discrepancy: float, batch: Mapping[str, Any],
           ) -> pd.DataFrame:
-    """Run every point of ``design`` in every episode (one pool) and score it."""
-    scenarios = [load_scenario(e.path, settings=[*WHOLE_CRISIS, *_settings(e, shared, point)])
-                 for point in design for e in episodes]
-    results = run_alike(scenarios, runs, seed, **batch)
+    """Run every point of ``design`` in every episode (one pool) and score it. A point's
+    values are pinned in each episode's runs (``BatchRequest.fixed``), every other parameter
+    drawn as it would be: the runs of the episode loaded with the values set, without loading
+    it again for every point."""
+    options = dict(batch)
+    pool = {name: options.pop(name) for name in POOL_OPTIONS if name in options}
+    slots = [{p.name: p.slot for p in e.scenario.parameters.all} for e in episodes]
+    requests = [BatchRequest(e.scenario, runs, seed, fixed=_pins(e, slot, shared, point),
+                             **options)
+                for point in design for e, slot in zip(episodes, slots, strict=True)]
+    results = run_batches(requests, **pool)
     rows = []
     for index, point in enumerate(design):
         row: dict[str, object] = {p.pattern: float(v) for p, v in zip(shared, point, strict=True)}
@@ -261,9 +269,11 @@ def _wave(episodes: Sequence[Episode], shared: Sequence[SharedParameter], design
     return pd.DataFrame(rows)
 
 
-def _settings(episode: Episode, shared: Sequence[SharedParameter], point: np.ndarray) -> list[str]:
-    return [f"{name}={float(value)!r}" for p, value in zip(shared, point, strict=True)
-            for name in p.names[episode.name]]
+def _pins(episode: Episode, slots: Mapping[str, int], shared: Sequence[SharedParameter],
+          point: np.ndarray) -> tuple[tuple[int, float], ...]:
+    """(slot, value) for every parameter of ``episode`` a shared parameter sets at ``point``."""
+    return tuple((slots[name], float(value)) for p, value in zip(shared, point, strict=True)
+                 for name in p.names[episode.name])
 
 
 def _near(kept: np.ndarray, low: np.ndarray, high: np.ndarray, count: int,

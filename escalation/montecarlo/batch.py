@@ -11,6 +11,7 @@ which keeps it deterministic.
 from __future__ import annotations
 
 import json
+import math
 import os
 import warnings
 from collections.abc import Generator, Iterator, Sequence
@@ -136,7 +137,8 @@ def _gathering(request: BatchRequest, prepared: Prepared, chunk_size: int | None
                  runs_held(request.runs, request.until_ci, largest_chunk(request.runs, size),
                            workers))
     chunks, name = chunk_plan(request.runs, size, request.first_run)
-    plan = _plan(request.sample, request.runs, request.design, request.first_run)
+    plan = replace(_plan(request.sample, request.runs, request.design, request.first_run),
+                   fixed=_fixed(request.fixed, prepared.scenario))
     return Gathering(request, prepared, plan, chunks, name)
 
 
@@ -243,6 +245,18 @@ def _lost_collection(error: Exception, out: str | os.PathLike[str] | None, chunk
                 "--resume (resume=True)")
     return (f"{what}; they are kept in {Path(out) / 'chunks'}: collect them with the same "
             "command and --resume (resume=True), which reruns no finished chunk")
+
+
+def _fixed(fixed: Sequence[tuple[int, float]], scenario: Scenario) -> tuple[tuple[int, float], ...]:
+    """Checked (slot, value) pins: each slot one of the scenario's parameters, each value a
+    finite number."""
+    slots = len(scenario.parameters.all)
+    pins = tuple((int(slot), float(value)) for slot, value in fixed)
+    for slot, value in pins:
+        if not 0 <= slot < slots or not math.isfinite(value):
+            raise ValueError(f"fixed value {value!r} for parameter slot {slot}: the scenario has "
+                             f"slots 0..{slots - 1}, and a value must be a finite number")
+    return pins
 
 
 def _plan(sample: str, runs: int, design: np.ndarray | None, first_run: int = 0) -> SamplingPlan:

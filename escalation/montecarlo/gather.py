@@ -45,6 +45,7 @@ class BatchRequest:
     out: str | os.PathLike[str] | None = None
     resume: bool = False
     first_run: int = 0
+    fixed: tuple[tuple[int, float], ...] = ()  # (parameter slot, value) pinned in every run
 
 
 class Gathering:
@@ -132,6 +133,8 @@ def _manifest(request: BatchRequest, prepared: Prepared, plan_name: int | str) -
                 "until_ci": request.until_ci, "version": __version__}
     if request.first_run:
         manifest["first_run"] = request.first_run
+    if request.fixed:
+        manifest["fixed"] = [[int(slot), float(value)] for slot, value in request.fixed]
     return manifest
 
 

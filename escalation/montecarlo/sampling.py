@@ -7,7 +7,9 @@ run in each 1/N slice of every parameter's range. The permutation is a keyed bij
 0..N-1 (a Feistel network, ``_stratum``) computed for a chunk's runs alone, so a worker needs
 memory for its chunk, not for the batch: a billion-run hypercube costs what a small one does.
 A *design* gives every run's uniforms explicitly (sensitivity analysis); the runs keep their
-own streams for everything else.
+own streams for everything else. *Fixed* values pin parameters (by slot) in every run of a
+batch, after the draws: every other parameter keeps its draw, as when the scenario is loaded
+with the value set (calibration sets many values in one loaded scenario this way).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class SamplingPlan:
     design_size: int = 0  # N, the batch's number of runs (Latin hypercube only)
     uniforms: np.ndarray | None = None  # "design": one row per run, one column per parameter
     first_run: int = 0  # the run index of the design's first row
+    fixed: tuple[tuple[int, float], ...] = ()  # (slot, value): pinned in every run
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -44,13 +47,25 @@ class SamplingPlan:
         if self.uniforms is None:
             return self
         offset = start - self.first_run
-        return SamplingPlan("design", uniforms=self.uniforms[offset:offset + count], first_run=start)
+        return SamplingPlan("design", uniforms=self.uniforms[offset:offset + count], first_run=start,
+                            fixed=self.fixed)
 
     def values(self, scenario: Scenario, seed: int, start: int, count: int) -> np.ndarray | None:
-        """Parameter vectors for runs start..start+count-1 (None when nothing is uncertain).
+        """Parameter vectors for runs start..start+count-1 (None when nothing is uncertain
+        and nothing is fixed), the fixed values in place.
 
         Independent draws equal, bit for bit, what ``simulate`` draws for a single run (the
         inverse CDFs are element-wise); mapping a whole chunk in one call saves ~60 µs a run."""
+        drawn = self._drawn(scenario, seed, start, count)
+        if not self.fixed:
+            return drawn
+        rows = drawn if drawn is not None else \
+            np.tile(np.asarray(scenario.parameters.base_vector(), dtype=float), (count, 1))
+        for slot, value in self.fixed:
+            rows[:, slot] = value
+        return rows
+
+    def _drawn(self, scenario: Scenario, seed: int, start: int, count: int) -> np.ndarray | None:
         dims = len(scenario.parameters.uncertain)
         if dims == 0:
             return None
