@@ -197,16 +197,27 @@ def score_episode(scenario: Scenario, runs: pd.DataFrame, others: list[str], see
         {k: tuple(float(p) for p in v) for k, v in forecasts.items()}, facts)
 
 
-def _fact(episode: str, fact: ObservedFact, runs: pd.DataFrame, horizon: float, seed: int
-          ) -> FactScore:
+def fact_sample(fact: ObservedFact, runs: pd.DataFrame, horizon: float) -> np.ndarray:
+    """The runs' values of a numeric observed fact. Never acting is acting at the horizon (an
+    atom there) for a lag; a run with no value of another fact has none."""
     values = runs[fact.column].to_numpy(dtype=float)
     never = np.isnan(values)
-    p_never = float(never.mean()) if fact.kind == "lag" and len(values) else math.nan
-    # never acting is acting at the horizon: an atom there
-    values = np.where(never, horizon, values) if fact.kind == "lag" else values[~never]
+    return np.where(never, horizon, values) if fact.kind == "lag" else values[~never]
+
+
+def fact_observed(fact: ObservedFact, horizon: float) -> float:
+    """What was observed of a numeric fact; the horizon for an actor that never acted."""
+    return horizon if fact.value is None else float(fact.value)
+
+
+def _fact(episode: str, fact: ObservedFact, runs: pd.DataFrame, horizon: float, seed: int
+          ) -> FactScore:
+    raw = runs[fact.column].to_numpy(dtype=float)
+    p_never = float(np.isnan(raw).mean()) if fact.kind == "lag" and len(raw) else math.nan
+    values = fact_sample(fact, runs, horizon)
     if not len(values):
         raise ValueError(f"episode '{episode}': no completed run to compare {fact.name} with")
-    observed = horizon if fact.value is None else float(fact.value)
+    observed = fact_observed(fact, horizon)
     draw = np.random.default_rng([seed, zlib.crc32(f"{episode}/{fact.name}".encode())]).random()
     ranges = [scoring.central_range(values, level) for level in LEVELS]
     return FactScore(
@@ -238,4 +249,4 @@ def backtest(target: Targets, runs: int = DEFAULT_RUNS, seed: int = 0, *,
 
 
 __all__ = ["Backtest", "Episode", "EpisodeScore", "FactScore", "backtest", "base_rate",
-           "score_episode", "severity_order"]
+           "fact_observed", "fact_sample", "score_episode", "severity_order"]

@@ -45,7 +45,7 @@ from scipy.stats import qmc
 
 from escalation.analysis import calibration_store as store
 from escalation.analysis import scoring
-from escalation.analysis.backtest import MODEL_PSEUDO, score_episode
+from escalation.analysis.backtest import MODEL_PSEUDO, fact_observed, fact_sample, score_episode
 from escalation.analysis.episodes import WHOLE_CRISIS, Episode, Targets, load_episodes
 from escalation.errors import Location
 from escalation.montecarlo.batch import POOL_OPTIONS, run_batch, run_batches
@@ -311,13 +311,10 @@ def implausibility(episode: Episode, results: Results, discrepancy: float = 0.0)
 
 def _fact_implausibility(fact: ObservedFact, runs: pd.DataFrame, horizon: float,
                          discrepancy: float) -> float:
-    values = runs[fact.column].to_numpy(dtype=float)
-    never = np.isnan(values)
-    # an actor that never acted is taken to act at the horizon
-    values = np.where(never, horizon, values) if fact.kind == "lag" else values[~never]
+    values = fact_sample(fact, runs, horizon)
     if not len(values):
         return math.inf
-    observed = horizon if fact.value is None else float(fact.value)
+    observed = fact_observed(fact, horizon)
     logs = np.log1p(np.maximum(values, 0.0))
     mean, var = float(logs.mean()), float(logs.var(ddof=1)) if len(logs) > 1 else 0.0
     scale = math.sqrt(var * (1.0 + 1.0 / len(logs)) + discrepancy**2)

@@ -26,7 +26,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from escalation.analysis.backtest import EpisodeScore, FactScore, score_episode
+from escalation.analysis.backtest import (
+    EpisodeScore,
+    FactScore,
+    fact_observed,
+    fact_sample,
+    score_episode,
+)
 from escalation.analysis.calibration import Calibration, episodes_of
 from escalation.analysis.episodes import WHOLE_CRISIS, Episode, Targets
 from escalation.errors import Location
@@ -63,16 +69,11 @@ class EpisodeCheck:
     def values(self, fact: ObservedFact) -> np.ndarray:
         """The completed runs' values of a numeric fact; for a lag, a run whose actor never
         acted counts as acting at the horizon (as in the backtest)."""
-        values = self.completed()[fact.column].to_numpy(dtype=float)
-        never = np.isnan(values)
-        horizon = self.episode.scenario.spec.horizon_days
-        return np.where(never, horizon, values) if fact.kind == "lag" else values[~never]
+        return fact_sample(fact, self.completed(), self.episode.scenario.spec.horizon_days)
 
     def observed(self, fact: ObservedFact) -> float:
         """The observed value of a numeric fact; the horizon for an actor that never acted."""
-        if fact.value is None:
-            return float(self.episode.scenario.spec.horizon_days)
-        return float(fact.value)
+        return fact_observed(fact, float(self.episode.scenario.spec.horizon_days))
 
     def probabilities(self) -> dict[str, float]:
         """The model's probability of each class, least to most severe (half a run added to
