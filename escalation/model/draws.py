@@ -108,7 +108,7 @@ class Sampler:
         if kind == LOGNORMAL:
             return float(rng.lognormal(self.a, self.b))
         if kind == UNIFORM:
-            return self.a + (self.b - self.a) * float(rng.random())
+            return uniform(rng, self.a, self.b)
         return float(self.source.sample(rng))
 
     def sample(self, rng: random.Random) -> float:

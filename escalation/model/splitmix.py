@@ -61,16 +61,8 @@ class PythonCore(random.Random):
         return ((z ^ (z >> 31)) >> 11) * 2.0**-53
 
     def normal(self) -> float:
-        """A standard normal deviate as ``gauss(0.0, 1.0)`` makes it, the same spare kept
-        (``random.Random.gauss``'s arithmetic; the value before ``mu + z * sigma``)."""
-        z = self.gauss_next
-        self.gauss_next = None
-        if z is None:
-            x2pi = self.random() * (2.0 * math.pi)
-            g2rad = math.sqrt(-2.0 * math.log(1.0 - self.random()))
-            z = math.cos(x2pi) * g2rad
-            self.gauss_next = math.sin(x2pi) * g2rad
-        return z
+        """A standard normal deviate: ``gauss(0.0, 1.0)``, the same spare kept."""
+        return random.Random.gauss(self, 0.0, 1.0)
 
     def lognormal(self, median: float, sigma: float) -> float:
         """``median * exp(min(sigma * z, 709))`` for a normal deviate z as ``gauss(0.0, 1.0)``
