@@ -33,6 +33,8 @@ fitted on the others and scored with the backtest's proper scores, beside its ow
 from __future__ import annotations
 
 import fnmatch
+import hashlib
+import json
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -135,7 +137,13 @@ class Calibration:
     seed: int
     cutoff: float
     discrepancy: float
-    meta: dict[str, object] = field(default_factory=dict)
+    meta: dict[str, object] = field(default_factory=dict)  # "files": SHA-256 by episode
+
+    def library_sha256(self) -> str:
+        """One hash of the episode files the calibration read (their names and contents)."""
+        files = self.meta.get("files", {})
+        assert isinstance(files, dict)
+        return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
 
     @property
     def plausible(self) -> pd.DataFrame:
@@ -203,8 +211,9 @@ def history_match(
     low = np.array([p.low for p in shared])
     high = np.array([p.high for p in shared])
     done: list[pd.DataFrame] = []
+    files = store.file_hashes({e.name: e.path for e in episodes})
     if folder is not None:
-        request = {"episodes": store.file_hashes({e.name: e.path for e in episodes}),
+        request = {"episodes": files,
                    "ranges": {p.pattern: [p.low, p.high] for p in shared}, "waves": waves,
                    "points": points, "runs": runs, "seed": seed, "cutoff": cutoff,
                    "discrepancy": discrepancy}
@@ -230,7 +239,7 @@ def history_match(
             design = _near(kept, low, high, points, rng)
     table = pd.concat(frames, ignore_index=True)
     return Calibration(tuple(shared), table, tuple(e.name for e in episodes), runs, seed,
-                       cutoff, discrepancy)
+                       cutoff, discrepancy, {"files": files})
 
 
 def episodes_of(targets: Targets | Sequence[Episode]) -> list[Episode]:

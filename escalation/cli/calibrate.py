@@ -4,7 +4,6 @@ out (history matching, analysis/calibration.py)."""
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import sys
@@ -100,14 +99,9 @@ def _write(result: Any, args: argparse.Namespace, root: Path) -> None:
     result.points.to_parquet(root / "points.parquet", index=False)
     result.summary().to_csv(root / "summary.csv", index=False)
     result.waves().to_csv(root / "waves.csv", index=False)
-    files = sorted(Path(t) for t in args.targets)
-    library = hashlib.sha256()
-    for target in files:
-        for file in sorted(target.glob("*.yaml")) if target.is_dir() else [target]:
-            library.update(file.name.encode() + b"\0" + file.read_bytes())
     provenance = {
         "method": "history_matching", "episodes": list(result.episodes),
-        "library_sha256": library.hexdigest(), "params": args.params,
+        "library_sha256": result.library_sha256(), "params": args.params,
         "ranges": {p.pattern: [p.low, p.high] for p in result.parameters},
         "waves": args.waves, "points": args.points, "runs": args.runs, "seed": args.seed,
         "cutoff": args.cutoff, "discrepancy": args.discrepancy,
