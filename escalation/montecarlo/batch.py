@@ -41,7 +41,7 @@ from escalation.montecarlo.moves import spell_out
 from escalation.montecarlo.plan import chunk_plan, largest_chunk
 from escalation.montecarlo.progress import progress_bar
 from escalation.montecarlo.results import Results
-from escalation.montecarlo.sampling import SamplingPlan
+from escalation.montecarlo.sampling import RunValues, SamplingPlan
 from escalation.montecarlo.source import Prepared, prepare, scenario_as_run
 from escalation.montecarlo.storage import MANIFEST
 from escalation.scenario.compiled import Scenario
@@ -138,7 +138,8 @@ def _gathering(request: BatchRequest, prepared: Prepared, chunk_size: int | None
                            workers))
     chunks, name = chunk_plan(request.runs, size, request.first_run)
     plan = replace(_plan(request.sample, request.runs, request.design, request.first_run),
-                   fixed=_fixed(request.fixed, prepared.scenario))
+                   fixed=_fixed(request.fixed, prepared.scenario),
+                   per_run=_per_run(request, prepared.scenario))
     return Gathering(request, prepared, plan, chunks, name)
 
 
@@ -257,6 +258,24 @@ def _fixed(fixed: Sequence[tuple[int, float]], scenario: Scenario) -> tuple[tupl
             raise ValueError(f"fixed value {value!r} for parameter slot {slot}: the scenario has "
                              f"slots 0..{slots - 1}, and a value must be a finite number")
     return pins
+
+
+def _per_run(request: BatchRequest, scenario: Scenario) -> RunValues | None:
+    """Checked values set run by run: one row per run of the batch, one finite value per slot,
+    each slot one of the scenario's parameters."""
+    given = request.per_run
+    if given is None:
+        return None
+    slots = tuple(int(slot) for slot in given.slots)
+    values = np.array(given.values, dtype=float, ndmin=2)
+    if values.shape != (request.runs, len(slots)):
+        raise ValueError(f"values set run by run need one row per run and one column per slot "
+                         f"({request.runs} x {len(slots)}), got shape {values.shape}")
+    count = len(scenario.parameters.all)
+    if any(not 0 <= slot < count for slot in slots) or not np.isfinite(values).all():
+        raise ValueError(f"values set run by run: the scenario has parameter slots 0..{count - 1}, "
+                         "and every value must be a finite number")
+    return RunValues(slots, values, request.first_run)
 
 
 def _plan(sample: str, runs: int, design: np.ndarray | None, first_run: int = 0) -> SamplingPlan:

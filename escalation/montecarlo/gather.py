@@ -22,7 +22,7 @@ from escalation.montecarlo.backends import Chunk
 from escalation.montecarlo.chunk import FAILED, ChunkResult, Coded, Column
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.runtable import RunTable
-from escalation.montecarlo.sampling import SamplingPlan
+from escalation.montecarlo.sampling import RunValues, SamplingPlan
 from escalation.montecarlo.source import Prepared
 from escalation.montecarlo.stats import widest_half_width
 from escalation.montecarlo.storage import BatchFolder, content_hash, table_of
@@ -46,6 +46,7 @@ class BatchRequest:
     resume: bool = False
     first_run: int = 0
     fixed: tuple[tuple[int, float], ...] = ()  # (parameter slot, value) pinned in every run
+    per_run: RunValues | None = None  # values pinned run by run (row 0: ``first_run``)
 
 
 class Gathering:
@@ -135,6 +136,10 @@ def _manifest(request: BatchRequest, prepared: Prepared, plan_name: int | str) -
         manifest["first_run"] = request.first_run
     if request.fixed:
         manifest["fixed"] = [[int(slot), float(value)] for slot, value in request.fixed]
+    if request.per_run is not None:
+        values = np.ascontiguousarray(request.per_run.values, dtype=float)
+        manifest["per_run"] = {"slots": [int(slot) for slot in request.per_run.slots],
+                               "sha256": content_hash(values.tobytes())}
     return manifest
 
 

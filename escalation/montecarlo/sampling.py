@@ -9,12 +9,14 @@ memory for its chunk, not for the batch: a billion-run hypercube costs what a sm
 A *design* gives every run's uniforms explicitly (sensitivity analysis); the runs keep their
 own streams for everything else. *Fixed* values pin parameters (by slot) in every run of a
 batch, after the draws: every other parameter keeps its draw, as when the scenario is loaded
-with the value set (calibration sets many values in one loaded scenario this way).
+with the value set (calibration sets many values in one loaded scenario this way). *Per-run*
+values (``RunValues``) pin parameters run by run, each run its own value, after the fixed ones:
+ABC-SMC runs every candidate parameter vector of a generation in one batch this way.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -27,12 +29,28 @@ _EDGE = 1e-12  # designs may hold exact 0 or 1, where some inverse CDFs are infi
 
 
 @dataclass(frozen=True, eq=False)
+class RunValues:
+    """Values set run by run: parameter ``slots`` (k of them) and one row of k values per run,
+    row 0 for the batch's first run."""
+
+    slots: tuple[int, ...]
+    values: np.ndarray  # runs x k
+    first_run: int = 0
+
+    def for_chunk(self, start: int, count: int) -> RunValues:
+        """The rows of runs start..start+count-1 (a chunk ships only its own)."""
+        offset = start - self.first_run
+        return RunValues(self.slots, self.values[offset:offset + count], start)
+
+
+@dataclass(frozen=True, eq=False)
 class SamplingPlan:
     method: str = "independent"
     design_size: int = 0  # N, the batch's number of runs (Latin hypercube only)
     uniforms: np.ndarray | None = None  # "design": one row per run, one column per parameter
     first_run: int = 0  # the run index of the design's first row
     fixed: tuple[tuple[int, float], ...] = ()  # (slot, value): pinned in every run
+    per_run: RunValues | None = None  # values pinned run by run, after ``fixed``
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -43,26 +61,31 @@ class SamplingPlan:
             raise ValueError("a design plan, and only one, gives the uniforms of every run")
 
     def for_chunk(self, start: int, count: int) -> SamplingPlan:
-        """The part of the plan a chunk needs (a design ships only its own rows)."""
+        """The part of the plan a chunk needs (a design, and values set run by run, ship only
+        their own rows)."""
+        per_run = None if self.per_run is None else self.per_run.for_chunk(start, count)
         if self.uniforms is None:
-            return self
+            return self if per_run is None else replace(self, per_run=per_run)
         offset = start - self.first_run
         return SamplingPlan("design", uniforms=self.uniforms[offset:offset + count], first_run=start,
-                            fixed=self.fixed)
+                            fixed=self.fixed, per_run=per_run)
 
     def values(self, scenario: Scenario, seed: int, start: int, count: int) -> np.ndarray | None:
         """Parameter vectors for runs start..start+count-1 (None when nothing is uncertain
-        and nothing is fixed), the fixed values in place.
+        and nothing is fixed), the fixed values and those set run by run in place.
 
         Independent draws equal, bit for bit, what ``simulate`` draws for a single run (the
         inverse CDFs are element-wise); mapping a whole chunk in one call saves ~60 µs a run."""
         drawn = self._drawn(scenario, seed, start, count)
-        if not self.fixed:
+        if not self.fixed and self.per_run is None:
             return drawn
         rows = drawn if drawn is not None else \
             np.tile(np.asarray(scenario.parameters.base_vector(), dtype=float), (count, 1))
         for slot, value in self.fixed:
             rows[:, slot] = value
+        if self.per_run is not None:
+            own = self.per_run.values[start - self.per_run.first_run:][:count]
+            rows[:, list(self.per_run.slots)] = own
         return rows
 
     def _drawn(self, scenario: Scenario, seed: int, start: int, count: int) -> np.ndarray | None:
