@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 
 import escalation
+from escalation.analysis.calibrate import leave_one_out
 from escalation.analysis.calibration import (
     history_match,
     implausibility,
-    leave_one_out,
     shared_parameters,
 )
 from escalation.analysis.episodes import WHOLE_CRISIS, load_episodes

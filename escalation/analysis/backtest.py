@@ -197,12 +197,17 @@ def score_episode(scenario: Scenario, runs: pd.DataFrame, others: list[str], see
         {k: tuple(float(p) for p in v) for k, v in forecasts.items()}, facts)
 
 
-def fact_sample(fact: ObservedFact, runs: pd.DataFrame, horizon: float) -> np.ndarray:
-    """The runs' values of a numeric observed fact. Never acting is acting at the horizon (an
-    atom there) for a lag; a run with no value of another fact has none."""
+def fact_values(fact: ObservedFact, runs: pd.DataFrame, horizon: float) -> np.ndarray:
+    """Every run's value of a numeric observed fact, in run order. Never acting is acting at
+    the horizon (an atom there) for a lag; a run with no value of another fact has NaN."""
     values = runs[fact.column].to_numpy(dtype=float)
-    never = np.isnan(values)
-    return np.where(never, horizon, values) if fact.kind == "lag" else values[~never]
+    return np.where(np.isnan(values), horizon, values) if fact.kind == "lag" else values
+
+
+def fact_sample(fact: ObservedFact, runs: pd.DataFrame, horizon: float) -> np.ndarray:
+    """The runs' values of a numeric observed fact (``fact_values``), runs with none left out."""
+    values = fact_values(fact, runs, horizon)
+    return values[~np.isnan(values)]
 
 
 def fact_observed(fact: ObservedFact, horizon: float) -> float:

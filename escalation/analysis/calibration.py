@@ -26,42 +26,35 @@ Outputs and their implausibility (docs/calibration.md):
 
 A point's implausibility is the largest over its episodes' outputs.
 
-``leave_one_out`` checks calibration out of sample: each episode is forecast with the values
-fitted on the others and scored with the backtest's proper scores, beside its own values.
+ABC-SMC (``escalation.analysis.posterior``) is the other method behind the same interface;
+``escalation.analysis.calibrate`` chooses between them and checks either out of sample.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import hashlib
-import json
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
 from escalation.analysis import calibration_store as store
-from escalation.analysis import scoring
-from escalation.analysis.backtest import MODEL_PSEUDO, fact_observed, fact_sample, score_episode
-from escalation.analysis.episodes import WHOLE_CRISIS, Episode, Targets, load_episodes
-from escalation.errors import Location
-from escalation.montecarlo.batch import POOL_OPTIONS, run_batch, run_batches
+from escalation.analysis.backtest import MODEL_PSEUDO, fact_observed, fact_sample
+from escalation.analysis.episodes import Episode, Targets, load_episodes
+from escalation.montecarlo.batch import POOL_OPTIONS, run_batches
 from escalation.montecarlo.gather import BatchRequest
 from escalation.montecarlo.results import Results
-from escalation.scenario.calibrated import CalibratedSet
-from escalation.scenario.loader import load_scenario
 from escalation.scenario.observed import ObservedFact
 
 CUTOFF = 3.0  # Pukelsheim's three-sigma rule
 DEFAULT_POINTS = 40
 DEFAULT_WAVES = 3
 DEFAULT_RUNS = 200
-DEFAULT_SCORE_RUNS = 2000  # runs that score a held-out episode, as the backtest's
 
 
 @dataclass(frozen=True)
@@ -130,6 +123,9 @@ def _bounds(episode: Episode, name: str) -> tuple[float, float]:
 class Calibration:
     """Every point tried, wave by wave, with its implausibility in each episode."""
 
+    method: ClassVar[str] = "history_matching"
+    samples_file: ClassVar[str] = "points.parquet"
+
     parameters: tuple[SharedParameter, ...]
     points: pd.DataFrame  # wave, one column per pattern, I.<episode>..., implausibility, plausible
     episodes: tuple[str, ...]
@@ -141,9 +137,11 @@ class Calibration:
 
     def library_sha256(self) -> str:
         """One hash of the episode files the calibration read (their names and contents)."""
-        files = self.meta.get("files", {})
-        assert isinstance(files, dict)
-        return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+        return store.library_sha256(self.meta.get("files", {}))
+
+    @property
+    def samples(self) -> pd.DataFrame:
+        return self.points
 
     @property
     def plausible(self) -> pd.DataFrame:
@@ -181,6 +179,21 @@ class Calibration:
         table = pd.DataFrame({"points": grouped.size(), "plausible": grouped.sum()})
         table["share"] = table["plausible"] / table["points"]
         return table.reset_index()
+
+    steps = waves
+
+    def predictive_points(self, draws: int) -> pd.DataFrame:
+        """Up to ``draws`` evenly spaced rows of the NROY sample (all of them when there are
+        no more), one column per pattern; a ValueError when every value was ruled out."""
+        if draws < 1:
+            raise ValueError("a predictive check needs at least one point (draws >= 1)")
+        kept = self.plausible
+        if not len(kept):
+            raise ValueError(f"every value tried in wave {int(self.points['wave'].max())} was "
+                             "ruled out (nothing is plausible), so there is nothing to check: "
+                             "widen the ranges, add discrepancy, or calibrate other parameters")
+        rows = np.unique(np.linspace(0, len(kept) - 1, min(draws, len(kept))).round().astype(int))
+        return kept.iloc[rows][[p.pattern for p in self.parameters]].reset_index(drop=True)
 
 
 def history_match(
@@ -228,7 +241,7 @@ def history_match(
             frame = _wave(episodes, shared, design, runs, seed, cutoff, discrepancy, batch)
             frame.insert(0, "wave", wave)
             if folder is not None:
-                store.save_wave(folder, wave, frame)
+                store.save_step(folder, wave, frame)
             if on_wave is not None:
                 on_wave(wave, frame)
         frames.append(frame)
@@ -331,67 +344,3 @@ def _fact_implausibility(fact: ObservedFact, runs: pd.DataFrame, horizon: float,
     if scale == 0.0:
         return 0.0 if distance == 0.0 else math.inf
     return distance / scale
-
-
-@dataclass(frozen=True)
-class OutOfSample:
-    """Each episode forecast with the values fitted on the others, beside the defaults."""
-
-    table: pd.DataFrame  # one row per held-out episode
-    runs: int
-    seed: int
-
-    def skill(self, level: float = 0.95, seed: int = 0) -> pd.DataFrame:
-        """Per score (log, RPS): the mean with the defaults and with the values fitted out of
-        sample, and the skill of the fitted values against the defaults (1 - fitted /
-        default: above 0 is better), with a bootstrap interval over episodes."""
-        rows = []
-        for score in ("log", "rps"):
-            fitted = self.table[f"{score}.fitted"].to_numpy(dtype=float)
-            default = self.table[f"{score}.default"].to_numpy(dtype=float)
-            low, high = scoring.bootstrap_skill(fitted, default, level, seed=seed)
-            rows.append({"score": score, "default": float(default.mean()),
-                         "fitted": float(fitted.mean()), "skill": scoring.skill(fitted, default),
-                         "low": low, "high": high, "episodes": len(fitted)})
-        return pd.DataFrame(rows)
-
-
-def leave_one_out(
-    targets: Targets | Sequence[Episode], patterns: Sequence[str], *,
-    score_runs: int = DEFAULT_SCORE_RUNS, seed: int = 0,
-    ranges: Mapping[str, tuple[float, float]] | None = None, waves: int = DEFAULT_WAVES,
-    points: int = DEFAULT_POINTS, runs: int = DEFAULT_RUNS, cutoff: float = CUTOFF,
-    discrepancy: float = 0.0, on_episode: Callable[[str], None] | None = None, **batch: Any,
-) -> OutOfSample:
-    """Hold each episode out in turn: history-match the others, set the held-out episode's
-    parameters to the values fitted (``Calibration.values``), and score its forecast with the
-    backtest's proper scores (log score, RPS; ``score_runs`` runs) beside its forecast with
-    the scenario's own values. An episode whose fit rules out every value keeps its own
-    values (``fitted`` is False in its row)."""
-    episodes = episodes_of(targets)
-    if len(episodes) < 2:
-        raise ValueError("leaving one episode out needs at least two episodes")
-    real = {e.name: e.real_class for e in episodes}
-    rows = []
-    for held in episodes:
-        if on_episode is not None:
-            on_episode(held.name)
-        others = [e for e in episodes if e is not held]
-        fit = history_match(others, patterns, ranges=ranges, waves=waves, points=points,
-                            runs=runs, seed=seed, cutoff=cutoff, discrepancy=discrepancy,
-                            **batch)
-        values = fit.values()
-        chosen = CalibratedSet("", values, {}).settings(
-            (p.name for p in held.scenario.parameters.all), Location("<leave one out>", 1, 1))
-        fitted = load_scenario(held.path, [*WHOLE_CRISIS, *chosen]) if chosen else held.scenario
-        bases = [c for name, c in real.items() if name != held.name]
-        row: dict[str, object] = {"episode": held.name, "real": held.real_class,
-                                  "fitted": bool(chosen), "parameters_set": len(chosen),
-                                  **{f"value.{k}": v for k, v in values.items()}}
-        for label, scenario in (("default", held.scenario), ("fitted", fitted)):
-            results = run_batch(scenario, score_runs, seed, **{**batch, "progress": False})
-            scored = score_episode(scenario, results.runs, bases, seed, str(held.path))
-            row.update({f"p_real.{label}": scored.probability(), f"log.{label}": scored.log_score(),
-                        f"rps.{label}": scored.rps()})
-        rows.append(row)
-    return OutOfSample(pd.DataFrame(rows), score_runs, seed)

@@ -1,8 +1,10 @@
-"""Posterior predictive checks of a history match: what the values not ruled out predict.
+"""Posterior predictive checks of a calibration: what the values it keeps predict.
 
 History matching (``escalation.analysis.calibration``) leaves a sample of points not ruled
-out (NROY). The check runs every episode at up to ``draws`` of them (evenly spaced rows of
-``Calibration.plausible``), pools each episode's runs over the points, and sets what really
+out (NROY); ABC-SMC (``escalation.analysis.posterior``) a weighted posterior sample. The
+check runs every episode at up to ``draws`` of them (evenly spaced rows of
+``Calibration.plausible``; a systematic resample of the posterior by weight: the result's
+``predictive_points``), pools each episode's runs over the points, and sets what really
 happened beside that pooled, predictive distribution: for the outcome class, the probability
 the model gives the real class; for each observed number (lags, deaths, hostile acts, crisis
 days), where the observed value falls among the model's values. An episode whose observed
@@ -35,6 +37,7 @@ from escalation.analysis.backtest import (
 )
 from escalation.analysis.calibration import Calibration, episodes_of
 from escalation.analysis.episodes import WHOLE_CRISIS, Episode, Targets
+from escalation.analysis.posterior import Posterior
 from escalation.errors import Location
 from escalation.montecarlo.batch import POOL_OPTIONS, BatchRequest, run_batches
 from escalation.montecarlo.chunk import FAILED
@@ -87,7 +90,7 @@ class PredictiveCheck:
     beside the model's distribution of it."""
 
     episodes: tuple[EpisodeCheck, ...]
-    points: pd.DataFrame  # the rows of ``Calibration.plausible`` run, one column per pattern
+    points: pd.DataFrame  # the points run (``predictive_points``), one column per pattern
     runs_per_point: int
     seed: int
     meta: dict[str, object] = field(default_factory=dict)
@@ -152,20 +155,6 @@ def _facts(check: EpisodeCheck) -> tuple[ObservedFact, ...]:
     return observed.facts
 
 
-def draw_points(result: Calibration, draws: int = DEFAULT_DRAWS) -> pd.DataFrame:
-    """Up to ``draws`` evenly spaced rows of the NROY sample (all of them when there are no
-    more), with one column per pattern; a ValueError when every value was ruled out."""
-    if draws < 1:
-        raise ValueError("a predictive check needs at least one point (draws >= 1)")
-    kept = result.plausible
-    if not len(kept):
-        raise ValueError(f"every value tried in wave {int(result.points['wave'].max())} was ruled "
-                         "out (nothing is plausible), so there is nothing to check: widen the "
-                         "ranges, add discrepancy, or calibrate other parameters")
-    rows = np.unique(np.linspace(0, len(kept) - 1, min(draws, len(kept))).round().astype(int))
-    return kept.iloc[rows][[p.pattern for p in result.parameters]].reset_index(drop=True)
-
-
 def point_scenario(episode: Episode, values: Mapping[str, float]) -> Scenario:
     """``episode`` loaded with every parameter a pattern of ``values`` matches set to its
     value, run to the crisis's end (``WHOLE_CRISIS``)."""
@@ -174,18 +163,19 @@ def point_scenario(episode: Episode, values: Mapping[str, float]) -> Scenario:
     return load_scenario(episode.path, settings=[*WHOLE_CRISIS, *chosen])
 
 
-def predictive_check(result: Calibration, episodes: Sequence[Episode] | Targets,
+def predictive_check(result: Calibration | Posterior, episodes: Sequence[Episode] | Targets,
                      runs: int = DEFAULT_RUNS, seed: int = 0, draws: int = DEFAULT_DRAWS,
                      **batch: Any) -> PredictiveCheck:
-    """Run each of ``episodes`` at up to ``draws`` points of ``result``'s NROY sample,
+    """Run each of ``episodes`` at up to ``draws`` points of ``result``'s sample,
     ``runs // points`` runs per point (at least 1), all through one pool (``batch`` are
     ``run_batch``'s options: ``backend``, ``workers``, ``progress``, ...), and pool each
-    episode's runs over the points. A ValueError says so when every value was ruled out."""
+    episode's runs over the points. A ValueError says so when a history match ruled out
+    every value."""
     if runs < 1:
         raise ValueError("a predictive check needs at least one run")
     if "out" in batch or "resume" in batch:
         raise ValueError("a predictive check keeps its runs in memory: it takes no out or resume")
-    points = draw_points(result, draws)
+    points = result.predictive_points(draws)
     chosen = episodes_of(episodes)
     if not chosen:
         raise ValueError("a predictive check needs at least one episode")
@@ -204,8 +194,8 @@ def predictive_check(result: Calibration, episodes: Sequence[Episode] | Targets,
         checks.append(EpisodeCheck(episode, pooled, score))
     return PredictiveCheck(tuple(checks), points, per, seed,
                            {"backend": pool.get("backend", "processes"), "draws": draws,
-                            "plausible": len(result.plausible)})
+                            "method": result.method})
 
 
-__all__ = ["DEFAULT_DRAWS", "DEFAULT_RUNS", "EpisodeCheck", "PredictiveCheck", "draw_points",
-           "point_scenario", "predictive_check"]
+__all__ = ["DEFAULT_DRAWS", "DEFAULT_RUNS", "EpisodeCheck", "PredictiveCheck", "point_scenario",
+           "predictive_check"]

@@ -1,9 +1,11 @@
 """Figures of a history match: where the values not ruled out lie, and which episodes rule
-values out (``escalation.analysis.calibration``)."""
+values out (``escalation.analysis.calibration``); ``write_calibration_figures`` writes those
+of either method (ABC-SMC's: ``escalation.plotting.posterior``)."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-from escalation.analysis.calibration import Calibration
+from escalation.analysis.calibration import Calibration, SharedParameter
+from escalation.analysis.posterior import Posterior
 from escalation.plotting import save_figure
 from escalation.plotting.palette import NEUTRAL, NEUTRAL_LIGHT, OTHER, rung_colours
 
@@ -71,9 +74,15 @@ CALIBRATION_FIGURES = {"plausible_pairs": plausible_pairs,
                        "implausibility_by_episode": implausibility_by_episode}
 
 
-def write_calibration_figures(result: Calibration, folder: str | os.PathLike[str]) -> list[Path]:
-    """Every history-matching figure as PNG and SVG in ``folder``; returns the paths written."""
-    return [path for name, make in CALIBRATION_FIGURES.items()
+def write_calibration_figures(result: Calibration | Posterior, folder: str | os.PathLike[str]
+                              ) -> list[Path]:
+    """Every figure of the calibration's method as PNG and SVG in ``folder``; returns the
+    paths written."""
+    from escalation.plotting.posterior import POSTERIOR_FIGURES  # it builds on this module
+
+    figures: dict[str, Any] = POSTERIOR_FIGURES if isinstance(result, Posterior) \
+        else CALIBRATION_FIGURES
+    return [path for name, make in figures.items()
             for path in save_figure(make(result), folder, name)]
 
 
@@ -105,16 +114,39 @@ def _strip(result: Calibration) -> Figure:
 def _pairs(result: Calibration) -> Figure:
     """Two or more parameters: a pair plot of every point, the last wave's kept ones on top."""
     parameters = result.parameters
-    count = len(parameters)
     points = result.points
     last = (points["wave"] == points["wave"].max()).to_numpy()
     plausible = points["plausible"].to_numpy(dtype=bool)
-    groups = [("ruled out", ~plausible, {"color": OTHER, "s": 10}),
+    groups: list[tuple[str, np.ndarray, dict[str, Any]]] = [
+              ("ruled out", ~plausible, {"color": OTHER, "s": 10}),
               ("not ruled out by an earlier wave", plausible & ~last,
                {"facecolors": "none", "edgecolors": NEUTRAL, "s": 14, "linewidths": 0.8}),
               (f"not ruled out (wave {_wave(result)})", plausible & last,
                {"color": KEPT, "s": 18, "linewidths": 0})]
     groups = [group for group in groups if group[1].any()]
+    def off_diagonal(axes: Axes, row: SharedParameter, column: SharedParameter) -> None:
+        for label, inside, style in groups:
+            axes.scatter(points.loc[inside, column.pattern], points.loc[inside, row.pattern],
+                         label=label, clip_on=False, **style)
+
+    figure, grid = pair_grid(parameters, lambda axes, p: _histogram(
+        axes, result.plausible[p.pattern].to_numpy(dtype=float), p.low, p.high), off_diagonal)
+    handles = grid[1, 0].get_legend_handles_labels()[0]
+    handles.append(Line2D([], [], marker="s", linestyle="none", color=NEUTRAL_LIGHT,
+                          label="diagonal: values not ruled out in the last wave"))
+    figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=8)
+    figure.suptitle(f"{_headline(result)}\n{_options(result)}")
+    return figure
+
+
+def pair_grid(parameters: Sequence[SharedParameter],
+              diagonal: Callable[[Axes, SharedParameter], None],
+              off_diagonal: Callable[[Axes, SharedParameter, SharedParameter], None],
+              ) -> tuple[Figure, Any]:
+    """A pair plot over the parameters' ranges: ``diagonal(axes, parameter)`` draws each
+    diagonal panel, ``off_diagonal(axes, row, column)`` the others (column on x); labels
+    on the outer axes only."""
+    count = len(parameters)
     figure = Figure(figsize=(2.6 * count + 1.0, 2.6 * count + 1.2), layout="constrained")
     grid = figure.subplots(count, count, squeeze=False)
     for i, row in enumerate(parameters):
@@ -122,20 +154,12 @@ def _pairs(result: Calibration) -> Figure:
             axes = grid[i, j]
             axes.set_xlim(column.low, column.high)
             if i == j:
-                _histogram(axes, result.plausible[column.pattern].to_numpy(dtype=float), column.low,
-                           column.high)
+                diagonal(axes, column)
             else:
                 axes.set_ylim(row.low, row.high)
-                for label, inside, style in groups:
-                    axes.scatter(points.loc[inside, column.pattern], points.loc[inside, row.pattern],
-                                 label=label, clip_on=False, **style)
-            _label(axes, i, j, count, row.pattern, column.pattern)
-    handles = grid[1, 0].get_legend_handles_labels()[0]
-    handles.append(Line2D([], [], marker="s", linestyle="none", color=NEUTRAL_LIGHT,
-                          label="diagonal: values not ruled out in the last wave"))
-    figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=8)
-    figure.suptitle(f"{_headline(result)}\n{_options(result)}")
-    return figure
+                off_diagonal(axes, row, column)
+            pair_labels(axes, i, j, count, row.pattern, column.pattern)
+    return figure, grid
 
 
 def _histogram(axes: Axes, values: np.ndarray, low: float, high: float) -> None:
@@ -148,7 +172,7 @@ def _histogram(axes: Axes, values: np.ndarray, low: float, high: float) -> None:
     axes.set_yticks([])
 
 
-def _label(axes: Axes, i: int, j: int, count: int, row: str, column: str) -> None:
+def pair_labels(axes: Axes, i: int, j: int, count: int, row: str, column: str) -> None:
     """Parameter names and ticks on the outer axes only; the first row, whose left axes is a
     histogram, has its values on the right of the last column."""
     if i == count - 1:
