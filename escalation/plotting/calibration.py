@@ -5,7 +5,6 @@ of either method (ABC-SMC's: ``escalation.plotting.posterior``)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,9 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from escalation.analysis.calibration import Calibration, SharedParameter
 from escalation.analysis.posterior import Posterior
 from escalation.plotting import save_figure
+from escalation.plotting.pairs import pair_grid
 from escalation.plotting.palette import NEUTRAL, NEUTRAL_LIGHT, OTHER, rung_colours
+from escalation.plotting.posterior import POSTERIOR_FIGURES
 
 SHOWN_MAX = 1000.0  # a thousand standard deviations off is as ruled out as further off
 SHOWN_MIN = 1e-3  # the floor of the log axis: below it, nothing is near being ruled out
@@ -78,8 +79,6 @@ def write_calibration_figures(result: Calibration | Posterior, folder: str | os.
                               ) -> list[Path]:
     """Every figure of the calibration's method as PNG and SVG in ``folder``; returns the
     paths written."""
-    from escalation.plotting.posterior import POSTERIOR_FIGURES  # it builds on this module
-
     figures: dict[str, Any] = POSTERIOR_FIGURES if isinstance(result, Posterior) \
         else CALIBRATION_FIGURES
     return [path for name, make in figures.items()
@@ -139,29 +138,6 @@ def _pairs(result: Calibration) -> Figure:
     return figure
 
 
-def pair_grid(parameters: Sequence[SharedParameter],
-              diagonal: Callable[[Axes, SharedParameter], None],
-              off_diagonal: Callable[[Axes, SharedParameter, SharedParameter], None],
-              ) -> tuple[Figure, Any]:
-    """A pair plot over the parameters' ranges: ``diagonal(axes, parameter)`` draws each
-    diagonal panel, ``off_diagonal(axes, row, column)`` the others (column on x); labels
-    on the outer axes only."""
-    count = len(parameters)
-    figure = Figure(figsize=(2.6 * count + 1.0, 2.6 * count + 1.2), layout="constrained")
-    grid = figure.subplots(count, count, squeeze=False)
-    for i, row in enumerate(parameters):
-        for j, column in enumerate(parameters):
-            axes = grid[i, j]
-            axes.set_xlim(column.low, column.high)
-            if i == j:
-                diagonal(axes, column)
-            else:
-                axes.set_ylim(row.low, row.high)
-                off_diagonal(axes, row, column)
-            pair_labels(axes, i, j, count, row.pattern, column.pattern)
-    return figure, grid
-
-
 def _histogram(axes: Axes, values: np.ndarray, low: float, high: float) -> None:
     """The diagonal of the pair plot: the last wave's values not ruled out."""
     axes.hist(values, bins=10, range=(low, high), color=NEUTRAL_LIGHT, edgecolor="white",
@@ -170,25 +146,6 @@ def _histogram(axes: Axes, values: np.ndarray, low: float, high: float) -> None:
         axes.text(0.5, 0.5, "none left", transform=axes.transAxes, ha="center", va="center",
                   color="0.4")
     axes.set_yticks([])
-
-
-def pair_labels(axes: Axes, i: int, j: int, count: int, row: str, column: str) -> None:
-    """Parameter names and ticks on the outer axes only; the first row, whose left axes is a
-    histogram, has its values on the right of the last column."""
-    if i == count - 1:
-        axes.set_xlabel(column, fontsize=8)
-    else:
-        axes.tick_params(labelbottom=False)
-    if i == j:
-        return
-    if j == 0:
-        axes.set_ylabel(row, fontsize=8)
-    elif i == 0 and j == count - 1:
-        axes.yaxis.tick_right()
-        axes.yaxis.set_label_position("right")
-        axes.set_ylabel(row, fontsize=8)
-    else:
-        axes.tick_params(labelleft=False)
 
 
 def _last_wave(result: Calibration) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from matplotlib.patches import Patch
 
 from escalation.analysis.calibration import SharedParameter
 from escalation.analysis.posterior import Posterior
-from escalation.plotting.calibration import pair_grid
+from escalation.plotting.pairs import pair_grid
 from escalation.plotting.palette import NEUTRAL, NEUTRAL_LIGHT, OTHER
 
 BINS = 20
