@@ -474,7 +474,9 @@ best value; it removes the values the record contradicts.
 - **Waves.** The first wave fills the range with a Latin hypercube; each later wave draws its
   points near the points the previous wave kept, so the search closes in.
 
-`docs/calibration.md` gives the formulas and the references.
+`docs/calibration.md` gives the formulas and the references. The last section runs a second
+method, **ABC-SMC**, on a toy whose answer is known: it gives a weighted posterior sample
+rather than a set of values not ruled out.
 """),
         code(SETUP),
         code("""
@@ -662,17 +664,144 @@ figure writers do.
 figures = tempfile.TemporaryDirectory()
 [path.name for path in write_calibration_figures(lenient, figures.name)]"""),
         md("""
+## ABC-SMC: a posterior, not only what is left
+
+History matching keeps a set: every value not ruled out counts the same, and nothing says
+which of them the record favours. **ABC-SMC** (approximate Bayesian computation by sequential
+Monte Carlo) asks another question: *starting from a uniform prior over the ranges, which
+values reproduce the record, and how often?* Its answer is a **weighted sample of the
+posterior**.
+
+- **Particles.** A particle is one value per shared parameter. Its simulation is **one run of
+  every episode** with those values set: the standard ABC simulation. The runs' own randomness
+  is averaged over by the many particles, not by many runs of each.
+- **Distance.** One number says how far a simulation lies from the record. By default it is a
+  *semi-automatic projection*: a ridge regression, fitted on the prior's simulations, maps all
+  the episodes' summaries (the outcome class, and every observed number on the log1p scale)
+  to one estimate per parameter, and the distance compares the simulation's estimates with
+  the record's. So every episode's evidence counts, and the distance has one term per
+  parameter however many episodes there are.
+- **Generations.** Generation 0 draws its particles from the prior and keeps them all. Each
+  later generation moves the previous one's particles by a random step and keeps only those
+  whose simulation lies within a **tolerance** of the record; the tolerance shrinks from one
+  generation to the next (by default, the median of the previous generation's distances).
+  Each particle's weight corrects for how it was proposed.
+
+What it is not: the posterior is approximate (it depends on the summaries, the distance and
+the tolerance reached), it leans on the prior, and it has no model discrepancy. Where the
+model cannot reproduce an episode, ABC-SMC still returns the values that come closest: read
+the tolerance reached beside the posterior. `docs/calibration.md` gives the details and the
+references.
+
+We run it on the toy above, where the lethality is known, with a small budget.
+"""),
+        code("""
+from escalation.analysis.posterior import abc_smc
+from escalation.plotting.posterior import posterior_pairs, tolerance_by_generation
+
+# A small budget, so that the notebook stays fast. For real use, give it more particles and
+# generations, e.g. particles=200, generations=4 (the defaults of `escalation calibrate
+# --method abc`) or more, and backend="processes" to use every core.
+ABC_BUDGET = {"particles": 100, "generations": 4}  # generations count the prior's
+posterior = abc_smc(toys.name, TOY_PATTERNS, **ABC_BUDGET, **SERIAL)
+posterior.steps()"""),
+        md("""
+Each row is a generation: the tolerance its particles met (infinite for generation 0, the
+prior), the candidates it ran to find its particles, the share accepted, and the effective
+sample size of the weights (`ess`: the number of particles when every weight is equal). The
+tolerance shrinks at every generation, and the acceptance usually falls: each generation
+closes in further and costs more than the one before.
+"""),
+        code("""
+posterior.summary()"""),
+        md("""
+The summary gives each parameter's prior range, and the posterior's weighted mean, median,
+standard deviation and central 95% interval (`low`, `high`). Does the interval cover the
+lethality the toy was made with?
+"""),
+        code("""
+lethality = posterior.summary().set_index("parameter").loc[TOY_LETHALITY]
+covered = lethality["low"] <= TRUE_LETHALITY <= lethality["high"]
+print(f"{lethality['level']:.0%} interval of the lethality: [{lethality['low']:.2f}, "
+      f"{lethality['high']:.2f}], median {lethality['median']:.2f}; the known value "
+      f"{TRUE_LETHALITY:g} is {'inside' if covered else 'OUTSIDE'} it")
+
+# Beside history matching's answer on the same toy (the range of the values not ruled out)
+matched = toy_result.summary().set_index("parameter")
+weighted = posterior.summary().set_index("parameter")
+pd.DataFrame({"not ruled out: from": matched["plausible_low"],
+              "not ruled out: to": matched["plausible_high"],
+              "posterior: 2.5%": weighted["low"], "posterior: median": weighted["median"],
+              "posterior: 97.5%": weighted["high"]}).round(2)"""),
+        md("""
+The two answers are not the same kind of thing, and their widths do not compare. History
+matching's range is the span of the last wave's few points not ruled out, all of them equal,
+so its edges are rough. The posterior's interval holds 95% of the weight at the tolerance
+reached, and the median says where the weight centres. On the probability, a value is kept
+more often the more often its runs reproduce south's answer in all three episodes, so each
+episode counts; history matching keeps every value that gives the answer at least a 10%
+chance. With this small budget the tolerance is still wide: more particles and generations
+close in further.
+
+The first figure puts the posterior over the prior: on the diagonal, each parameter's
+weighted histogram beside the prior's; off it, the last generation's particles (each as large
+as its weight) over the prior's draws.
+"""),
+        code("""
+posterior_pairs(posterior)"""),
+        md("""
+The second figure shows, per generation, the tolerance the particles met and the share of
+candidates accepted (with the effective sample size): how far the search closed in, and what
+it cost.
+"""),
+        code("""
+tolerance_by_generation(posterior)"""),
+        md("""
+### Which summaries inform which parameter
+
+`posterior.projection()` opens the distance: one row per summary (`S.<episode>.<output>`),
+with the record's value, its spread over the prior's simulations and, for each parameter, its
+coefficient in the regression that estimates that parameter. The coefficients are per spread,
+so the rows compare: **the larger a coefficient, of either sign, the more that summary moves
+that parameter's estimate**, and a coefficient near 0 means the summary says little about it.
+"""),
+        code("""
+posterior.projection().round(3)"""),
+        md("""
+### One interface, and the command line
+
+Both methods go through one function, `escalation.analysis.calibrate.calibrate(targets,
+patterns, method=...)`: `method="history"` (the default) runs `history_match`, `method="abc"`
+runs `abc_smc`, each with its own options. Both results have `summary()`, `steps()` (waves or
+generations) and `values()`: one value per pattern, for ABC-SMC its weighted posterior median.
+The same seed gives the same posterior.
+"""),
+        code("""
+from escalation.analysis.calibrate import calibrate
+
+same = calibrate(toys.name, TOY_PATTERNS, method="abc", **ABC_BUDGET, **SERIAL)
+pd.DataFrame({"abc_smc": posterior.values(), 'calibrate(method="abc")': same.values()})"""),
+        md("""
+From the command line, on the real library:
+
+    escalation calibrate scenarios/history --params '*.probability' \\
+        --method abc --generations 4 --particles 200 --out results/abc
+
+With `--out`, `calibrated.yaml` then holds each pattern's weighted posterior median (with
+history matching, the median of the last wave's values not ruled out), for any scenario's
+`calibration:` key.
+"""),
+        md("""
 ## From the command line, and what is not done yet
 
-The same search, with a real budget:
+The history match, with a real budget:
 
     escalation calibrate scenarios/history --params '*.probability' \\
         --waves 3 --points 40 --runs 200 --out results/hm
 
-`docs/calibration.md` explains the method, the files `--out` writes, and, in its "Not yet"
-section, what is still to come (ABC-SMC, for a posterior rather than a set of values not ruled
-out, among others). Shared parameters are per-run parameters only: delays drawn at each
-occurrence (deliberation, perception) cannot be calibrated yet.
+`docs/calibration.md` explains both methods, the files `--out` writes, and, in its "Not yet"
+section, what is still to come. Shared parameters are per-run parameters only: delays drawn at
+each occurrence (deliberation, perception) cannot be calibrated yet.
 """),
     ]
 
