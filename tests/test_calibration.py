@@ -265,3 +265,31 @@ def test_a_points_runs_are_those_of_the_episode_loaded_with_its_values(tmp_path:
         loaded = escalation.load_scenario(held.path, [*WHOLE_CRISIS, *settings])
         runs = escalation.run_batch(loaded, runs=30, seed=9, **SERIAL)
         assert implausibility(held, runs) == values["I.answered_once"]
+
+
+def test_an_interrupted_out_of_sample_check_scores_only_the_episodes_left(
+        tmp_path: Path) -> None:
+    library = tmp_path / "library"
+    library.mkdir()
+    for name, deaths in (("one", 18), ("two", 22), ("three", 30)):
+        costly(library, name, deaths)
+    options = {"score_runs": 60, "waves": 1, "points": 6, "runs": 20, "seed": 2, **SERIAL}
+    whole = leave_one_out(library, [LETHALITY], **options).table
+
+    def stop_at_third(name: str) -> None:
+        if name == "two":  # episodes in name order: one, three, two
+            raise Interrupted
+
+    kept = tmp_path / "oos"
+    with pytest.raises(Interrupted):
+        leave_one_out(library, [LETHALITY], folder=kept, on_episode=stop_at_third, **options)
+    assert sorted(p.name for p in (kept / "folds").glob("*.parquet")) == \
+        ["fold_000.parquet", "fold_001.parquet"]
+    scored: list[str] = []
+    resumed = leave_one_out(library, [LETHALITY], folder=kept, resume=True,
+                            on_episode=scored.append, **options).table
+    assert scored == ["two"]  # the two episodes scored before are read back
+    pd.testing.assert_frame_equal(resumed, whole, check_dtype=False)
+    with pytest.raises(ValueError, match="score_runs"):
+        leave_one_out(library, [LETHALITY], folder=kept, resume=True,
+                      **{**options, "score_runs": 80})

@@ -8,17 +8,20 @@ value per pattern, for a calibrated parameter set), ``predictive_points(draws)``
 ``library_sha256()``.
 
 ``leave_one_out`` checks a method out of sample: each episode is forecast with the values
-fitted on the others and scored with the backtest's proper scores, beside its own values.
+fitted on the others and scored with the backtest's proper scores, beside its own values;
+kept in a folder, an interrupted check continues with the episodes not yet scored.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
+from escalation.analysis import calibration_store as store
 from escalation.analysis import scoring
 from escalation.analysis.backtest import score_episode
 from escalation.analysis.calibration import Calibration, episodes_of, history_match
@@ -70,37 +73,60 @@ class OutOfSample:
 def leave_one_out(
     targets: Targets | Sequence[Episode], patterns: Sequence[str], *, method: str = "history",
     score_runs: int = DEFAULT_SCORE_RUNS, seed: int = 0,
-    on_episode: Callable[[str], None] | None = None, **options: Any,
+    on_episode: Callable[[str], None] | None = None,
+    folder: str | os.PathLike[str] | None = None, resume: bool = False, **options: Any,
 ) -> OutOfSample:
     """Hold each episode out in turn: calibrate the others by ``method`` (``options`` are the
     method's and ``run_batch``'s), set the held-out episode's parameters to the values fitted
     (the result's ``values()``), and score its forecast with the backtest's proper scores
     (log score, RPS; ``score_runs`` runs) beside its forecast with the scenario's own values.
     An episode whose fit rules out every value keeps its own values (``fitted`` is False in
-    its row)."""
+    its row). ``folder`` keeps each held-out episode's row as it is scored (``folds/``);
+    ``resume`` reads the rows kept there back and scores only the episodes left."""
     episodes = episodes_of(targets)
     if len(episodes) < 2:
         raise ValueError("leaving one episode out needs at least two episodes")
-    real = {e.name: e.real_class for e in episodes}
-    pool = {name: options[name] for name in POOL_OPTIONS if name in options}
-    rows = []
-    for held in episodes:
+    if resume and folder is None:
+        raise ValueError("resuming needs the folder the check was kept in")
+    kept: list[pd.DataFrame] = []
+    if folder is not None:
+        request = {"method": method, "patterns": list(patterns), "seed": seed,
+                   "episodes": store.file_hashes({e.name: e.path for e in episodes}),
+                   "folds": len(episodes), "score_runs": score_runs,
+                   "options": {k: v for k, v in options.items() if k not in POOL_OPTIONS}}
+        kept = store.start(folder, request, resume, FOLD, grows=("folds",))
+    rows: list[dict[Any, Any]] = [frame.iloc[0].to_dict() for frame in kept]
+    for index, held in enumerate(episodes[len(kept):], start=len(kept)):
         if on_episode is not None:
             on_episode(held.name)
-        others = [e for e in episodes if e is not held]
-        fit = calibrate(others, patterns, method, seed=seed, **options)
-        values = fit.values()
-        chosen = CalibratedSet("", values, {}).settings(
-            (p.name for p in held.scenario.parameters.all), Location("<leave one out>", 1, 1))
-        fitted = load_scenario(held.path, [*WHOLE_CRISIS, *chosen]) if chosen else held.scenario
-        bases = [c for name, c in real.items() if name != held.name]
-        row: dict[str, object] = {"episode": held.name, "real": held.real_class,
-                                  "fitted": bool(chosen), "parameters_set": len(chosen),
-                                  **{f"value.{k}": v for k, v in values.items()}}
-        for label, scenario in (("default", held.scenario), ("fitted", fitted)):
-            results = run_batch(scenario, score_runs, seed, **{**pool, "progress": False})
-            scored = score_episode(scenario, results.runs, bases, seed, str(held.path))
-            row.update({f"p_real.{label}": scored.probability(), f"log.{label}": scored.log_score(),
-                        f"rps.{label}": scored.rps()})
+        row = _held_out(held, [e for e in episodes if e is not held], patterns, method,
+                        score_runs, seed, options)
+        if folder is not None:
+            store.save_step(folder, index, pd.DataFrame([row]), FOLD)
         rows.append(row)
     return OutOfSample(pd.DataFrame(rows), score_runs, seed)
+
+
+FOLD = "fold"  # a held-out episode's step in a kept check
+
+
+def _held_out(held: Episode, others: Sequence[Episode], patterns: Sequence[str], method: str,
+              score_runs: int, seed: int, options: Mapping[str, Any]) -> dict[str, object]:
+    """One held-out episode's row: the values fitted on ``others``, and its scores with its
+    own values and with them."""
+    fit = calibrate(others, patterns, method, seed=seed, **options)
+    values = fit.values()
+    chosen = CalibratedSet("", values, {}).settings(
+        (p.name for p in held.scenario.parameters.all), Location("<leave one out>", 1, 1))
+    fitted = load_scenario(held.path, [*WHOLE_CRISIS, *chosen]) if chosen else held.scenario
+    bases = [e.real_class for e in others]
+    pool = {name: options[name] for name in POOL_OPTIONS if name in options}
+    row: dict[str, object] = {"episode": held.name, "real": held.real_class,
+                              "fitted": bool(chosen), "parameters_set": len(chosen),
+                              **{f"value.{k}": v for k, v in values.items()}}
+    for label, scenario in (("default", held.scenario), ("fitted", fitted)):
+        results = run_batch(scenario, score_runs, seed, **{**pool, "progress": False})
+        scored = score_episode(scenario, results.runs, bases, seed, str(held.path))
+        row.update({f"p_real.{label}": scored.probability(), f"log.{label}": scored.log_score(),
+                    f"rps.{label}": scored.rps()})
+    return row

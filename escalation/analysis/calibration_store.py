@@ -44,6 +44,7 @@ def start(folder: str | os.PathLike[str], request: dict[str, Any], resume: bool,
     ``folder`` may hold this one: a new calibration needs a folder without steps; a resumed
     one needs the same request, but for ``grows`` (ValueErrors say what differs and what to
     do)."""
+    request = json.loads(json.dumps(request, default=repr))  # as it reads back: lists, not tuples
     root = Path(folder) / f"{step}s"
     kept_request = root / REQUEST
     if not resume:

@@ -125,9 +125,11 @@ def _headline(result: Any, options: dict[str, Any]) -> str:
 def _out_of_sample(targets: Any, args: argparse.Namespace, options: dict[str, Any]) -> None:
     from escalation.analysis.calibrate import leave_one_out
 
+    kept = Path(args.out) / "out_of_sample" if args.out else None
     check = leave_one_out(
         targets, args.params, method=args.method, score_runs=args.score_runs, seed=args.seed,
-        ranges=dict(args.range), **options,
+        ranges=dict(args.range), **options, folder=kept,
+        resume=bool(args.resume and kept is not None and (kept / "folds").exists()),
         on_episode=lambda name: print(f"out of sample: fitting without {name}", file=sys.stderr,
                                       flush=True),
         **batch_options(args))
@@ -253,7 +255,9 @@ def register(commands: Any) -> None:
                         "--generations go further)")
     parser.add_argument("--out-of-sample", action="store_true",
                         help="also hold each episode out in turn, fit the others, and score the "
-                        "held-out forecast against the scenario's own values (log score, RPS)")
+                        "held-out forecast against the scenario's own values (log score, RPS); "
+                        "with --out, each episode's row is kept as it is scored, and --resume "
+                        "scores only the episodes left")
     parser.add_argument("--check-runs", type=positive, default=1000, metavar="N",
                         help="runs per episode of the posterior predictive check written to "
                         "--out (default 1000, spread over up to 20 points kept)")
