@@ -172,3 +172,7 @@ def test_an_option_of_the_other_method_is_refused(
                  "--backend", "serial", "--quiet"])
     assert code != 0
     assert "--particles: an option of --method abc" in capsys.readouterr().err
+    code = main(["calibrate", str(tmp_path), "--params", LETHALITY, "--method", "abc",
+                 "--sample", "lhs", "--backend", "serial", "--quiet"])
+    assert code != 0
+    assert "leave --sample out" in capsys.readouterr().err

@@ -181,6 +181,9 @@ def abc_smc(
     there (more ``generations`` go further), to the end an uninterrupted one reaches."""
     if resume and folder is None:
         raise ValueError("resuming needs the folder the calibration was kept in (--out)")
+    if batch.get("sample", "independent") != "independent":
+        raise ValueError("ABC-SMC runs each candidate once, in rounds of its own size: a Latin "
+                         "hypercube (--sample lhs) cannot span them; leave --sample out")
     episodes = episodes_of(targets)
     shared = shared_parameters(episodes, patterns, ranges)
     names = summary_names(episodes)
