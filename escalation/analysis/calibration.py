@@ -36,6 +36,7 @@ import fnmatch
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -48,6 +49,7 @@ from escalation.analysis.backtest import MODEL_PSEUDO, fact_observed, fact_sampl
 from escalation.analysis.episodes import Episode, Targets, load_episodes
 from escalation.montecarlo.batch import POOL_OPTIONS, run_batches
 from escalation.montecarlo.gather import BatchRequest
+from escalation.montecarlo.progress import progress_bar
 from escalation.montecarlo.results import Results
 from escalation.scenario.observed import ObservedFact
 
@@ -238,7 +240,8 @@ def history_match(
         if wave < len(done):  # finished before: read back, its successor drawn again
             frame = done[wave]
         else:
-            frame = _wave(episodes, shared, design, runs, seed, cutoff, discrepancy, batch)
+            frame = _wave(episodes, shared, design, runs, seed, cutoff, discrepancy,
+                          {**batch, "label": f"wave {wave + 1} of {waves}"})
             frame.insert(0, "wave", wave)
             if folder is not None:
                 store.save_step(folder, wave, frame)
@@ -271,12 +274,15 @@ def _wave(episodes: Sequence[Episode], shared: Sequence[SharedParameter], design
     drawn as it would be: the runs of the episode loaded with the values set, without loading
     it again for every point."""
     options = dict(batch)
+    label = options.pop("label")
     pool = {name: options.pop(name) for name in POOL_OPTIONS if name in options}
     slots = [{p.name: p.slot for p in e.scenario.parameters.all} for e in episodes]
     requests = [BatchRequest(e.scenario, runs, seed, fixed=_pins(e, slot, shared, point),
                              **options)
                 for point in design for e, slot in zip(episodes, slots, strict=True)]
-    results = run_batches(requests, **pool)
+    with closing(progress_bar(len(requests) * runs, 0, pool.get("progress", True))) as bar:
+        bar.set_description(label)
+        results = run_batches(requests, bar=bar, **pool)
     rows = []
     for index, point in enumerate(design):
         row: dict[str, object] = {p.pattern: float(v) for p, v in zip(shared, point, strict=True)}

@@ -33,6 +33,7 @@ import math
 import os
 import zlib
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -47,6 +48,7 @@ from escalation.analysis.episodes import Episode, Targets
 from escalation.montecarlo.batch import POOL_OPTIONS, run_batches
 from escalation.montecarlo.chunk import FAILED
 from escalation.montecarlo.gather import BatchRequest
+from escalation.montecarlo.progress import progress_bar
 from escalation.montecarlo.results import Results
 from escalation.montecarlo.sampling import RunValues
 
@@ -198,19 +200,27 @@ def abc_smc(
         kept = store.start(folder, request, resume, "generation", grows=("generations",))
         done = [_generation_of(frame, shared, names) for frame in kept]
 
+    bar = progress_bar(None, 0, batch.get("progress", True))
+    bar.set_description(f"ABC-SMC generation {len(done)} of {generations - 1}")
+
     def told(generation: abc.Generation) -> None:
         frame = _frame(generation, shared, names)
         if folder is not None:
             store.save_step(folder, generation.index, frame, "generation")
+        running = min(generation.index + 1, generations - 1)  # the next, if any is left
+        bar.set_description(f"ABC-SMC generation {running} of {generations - 1}")
+        bar.set_postfix_str(f"generation {generation.index} accepted "
+                            f"{generation.acceptance:.0%}, tolerance {generation.epsilon:.3g}")
         if on_generation is not None:
             on_generation(generation.index, frame)
 
-    simulate = _simulator(episodes, shared, seed, batch)
-    run = abc.abc_smc(simulate, observed, np.array([p.low for p in shared]),
-                      np.array([p.high for p in shared]), particles=particles,
-                      generations=generations, seed=seed, quantile=quantile,
-                      min_acceptance=min_acceptance, project=project, done=done,
-                      on_generation=told)
+    simulate = _simulator(episodes, shared, seed, {**batch, "bar": bar})
+    with closing(bar):
+        run = abc.abc_smc(simulate, observed, np.array([p.low for p in shared]),
+                          np.array([p.high for p in shared]), particles=particles,
+                          generations=generations, seed=seed, quantile=quantile,
+                          min_acceptance=min_acceptance, project=project, done=done,
+                          on_generation=told)
     table = pd.concat([_frame(g, shared, names) for g in run.generations], ignore_index=True)
     return Posterior(tuple(shared), table, tuple(e.name for e in episodes),
                      dict(zip(names, observed.tolist(), strict=True)), run.distance, seed, quantile,
@@ -259,7 +269,7 @@ def _simulator(episodes: Sequence[Episode], shared: Sequence[SharedParameter], s
     """Candidates -> their summaries: one run of every episode per candidate, each with the
     candidate's values set, all episodes' batches through one pool."""
     options = dict(batch)
-    pool = {name: options.pop(name) for name in POOL_OPTIONS if name in options}
+    pool = {name: options.pop(name) for name in (*POOL_OPTIONS, "bar") if name in options}
     columns = []  # per episode: its parameters' slots and the pattern setting each
     for episode in episodes:
         slot = {p.name: p.slot for p in episode.scenario.parameters.all}
