@@ -176,3 +176,17 @@ def test_an_option_of_the_other_method_is_refused(
                  "--sample", "lhs", "--backend", "serial", "--quiet"])
     assert code != 0
     assert "leave --sample out" in capsys.readouterr().err
+
+
+def test_the_command_defaults_are_the_library_defaults() -> None:
+    """The command names each method's defaults without importing the analysis (it starts
+    faster); they must stay the functions' own."""
+    from escalation.analysis import abc, calibration, posterior
+    from escalation.cli.calibrate import METHOD_OPTIONS
+
+    assert METHOD_OPTIONS["history"] == {
+        "waves": calibration.DEFAULT_WAVES, "points": calibration.DEFAULT_POINTS,
+        "cutoff": calibration.CUTOFF, "discrepancy": 0.0, "runs": calibration.DEFAULT_RUNS}
+    assert METHOD_OPTIONS["abc"] == {
+        "generations": posterior.DEFAULT_GENERATIONS, "particles": posterior.DEFAULT_PARTICLES,
+        "quantile": abc.QUANTILE, "min_acceptance": abc.MIN_ACCEPTANCE}
