@@ -106,7 +106,7 @@ def report(world: World, event: Event) -> None:
         observer = seer.state
         me = seer.id
         rng = streams[seer.perceive]
-        delay = draw(seer.delay, rng)
+        delay = draw(seer.delay, rng, world.values)
         lanes = observer.follow if actor == me else observer.lanes
         if disguise is None:
             author, first_key, update_key = actor, keys[0], keys[1]
@@ -176,7 +176,7 @@ def _busy_past(lanes: Sequence[Lane], moment: float) -> bool:
 def _wake(world: World, observer: ActorState, lane: Lane) -> None:
     """Start ``lane``'s deliberation if it is idle now."""
     if world.idle(lane):
-        world.deliberate(observer, lane, draw(lane.delay, world.streams[observer.decide]))
+        world.deliberate(observer, lane, draw(lane.delay, world.streams[observer.decide], world.values))
 
 
 def _unheard(due: dict[float, list[Delivery]], observer: ActorState, lanes: Sequence[Lane],
@@ -225,7 +225,7 @@ def _verify_later(world: World, event: Event, verify: Variate, misled: list[Deli
     of who did it: policies answer it as they would the act, against the real author. It
     does not keep the crisis open: a truth that comes out after the crisis has ended (quiet)
     is too late to matter in this run."""
-    world._after(draw(verify, world.streams[world.actors[event.actor].effects]),
+    world._after(draw(verify, world.streams[world.actors[event.actor].effects], world.values),
                  _arrival(world, misled))
 
 

@@ -10,8 +10,9 @@ import random
 from escalation.scenario.compiled import Variate
 
 
-def draw(value: Variate, rng: random.Random) -> float:
-    """The constant itself, or a fresh draw from ``rng``, a run's stream."""
+def draw(value: Variate, rng: random.Random, values: list[float]) -> float:
+    """The constant itself, or a fresh draw from ``rng``, a run's stream; ``values``, the
+    run's parameter vector, holds the medians of delays made per-run parameters."""
     if isinstance(value, float):
         return value
-    return value.draw(rng)
+    return value.draw_in(rng, values)

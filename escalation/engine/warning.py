@@ -43,7 +43,7 @@ def warn(world: World, state: ActorState, warned: tuple[str, ...], asset: AssetD
         hosts_target = asset is not None and asset.host == actor and asset.owner != actor
         if asset is not None and hosts_target and \
                 rng.random() < world.values[host.d.relays_warnings]:
-            delay = draw(host.d.relay_delay, rng)
+            delay = draw(host.d.relay_delay, rng, world.values)
             heard.append(now + delay)
             world._after(delay, _relay(world, actor, asset.owner, warning))
     return sorted(heard) or None

@@ -383,7 +383,7 @@ class World:
         if act.order.after is not None:
             self.busy += 1
             self._after(act.after if act.after is not None else
-                        draw(act.order.after, self.streams[state.decide]),  # type: ignore[arg-type]
+                        draw(act.order.after, self.streams[state.decide], self.values),  # type: ignore[arg-type]
                         _Deferred(self, state, act, cause, label).start)
         elif act.order.warn or act.order.kind.duration != 0.0:
             self._soon(lambda _: self._start(state, act, cause, label))
@@ -406,7 +406,7 @@ class World:
         if kind.effect == Effect.STRIKE:
             salvo_of = order.salvo if order.salvo is not None else kind.salvo  # 0 is a salvo
             wanted = act.salvo if act.salvo is not None else \
-                draw(salvo_of, rng)  # type: ignore[arg-type]  # a formula was decided already
+                draw(salvo_of, rng, self.values)  # type: ignore[arg-type]  # a formula was decided already
             weapon = order.weapon
             if not wanted <= MAX_UNITS:  # NaN too: drawing each unit's fate would never end
                 raise beyond(wanted, MAX_UNITS, f"the salvo of {me}'s {kind.id} ({label})", "units")
@@ -421,7 +421,7 @@ class World:
         started = self.env._now
         warned_at = warn(self, state, order.warn, asset, cause, label) if order.warn else None
         lead = 0.0 if not order.warn else act.lead if act.lead is not None else \
-            draw(order.lead, rng)  # type: ignore[arg-type]
+            draw(order.lead, rng, self.values)  # type: ignore[arg-type]
 
         def land(_: object = None) -> None:
             notice = None if warned_at is None else self.env._now - warned_at[0]  # hours
@@ -438,7 +438,7 @@ class World:
                 salvo=salvo, failed=damage.failed, intercepted=damage.intercepted,
                 hits=damage.hits, deaths=damage.deaths, injuries=damage.injuries,
                 value_lost=damage.value_lost, warned=warned, goldstein=kind.goldstein,
-                economic_loss=damage.economic_loss + (draw(kind.economic_loss, rng)
+                economic_loss=damage.economic_loss + (draw(kind.economic_loss, rng, self.values)
                                                       if kind.economic_loss else 0.0),
                 hostile=kind.hostile, kinetic=kind.kinetic,
                 homeland=bool(asset and asset.homeland and damage.hits),
@@ -455,7 +455,7 @@ class World:
                 engagement.record(event)
             self._work(-1)
 
-        delay = lead + draw(kind.duration, rng)
+        delay = lead + draw(kind.duration, rng, self.values)
         if delay > 0:
             self._after(delay, land)
         else:
@@ -513,7 +513,7 @@ class World:
         kind = self.scenario.kinds[StandardKind.ACCIDENT]
 
         def occur() -> None:
-            deaths = people(draw(accident.deaths, rng), f"accident {accident.id}'s deaths")
+            deaths = people(draw(accident.deaths, rng, self.values), f"accident {accident.id}'s deaths")
             event = Event(
                 id=self._take_id(), time=self.env._now,
                 started=self.env._now, actor=accident.actor, kind=kind.id, effect=kind.effect,

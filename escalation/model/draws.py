@@ -97,9 +97,18 @@ class Sampler:
     distribution itself (a pydantic model) they would cost two attribute lookups through its
     ``__getattr__`` hook at each of the few hundred draws of a run."""
 
-    def __init__(self, kind: int, a: float, b: float, source: Any) -> None:
+    def __init__(self, kind: int, a: float, b: float, source: Any, slot: int = -1) -> None:
         self.kind, self.a, self.b = kind, a, b
         self.source = source  # the distribution (scenario/distributions.py)
+        self.slot = slot  # a log-normal's median as a per-run parameter; -1: none
+
+    def draw_in(self, rng: Any, values: Any) -> float:
+        """One value from ``rng`` in a run whose parameter vector is ``values``: with a
+        per-run median (``slot``), the log-normal around the run's median (the same number
+        ``draw`` gives when the run keeps the distribution's own median)."""
+        if self.slot >= 0:
+            return float(rng.lognormal(values[self.slot], self.b))
+        return self.draw(rng)
 
     def draw(self, rng: Any) -> float:
         """One value from ``rng``, a run's stream (model/splitmix.py: either core has
@@ -116,13 +125,14 @@ class Sampler:
         return float(self.source.sample(rng))
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sampler) and bool(self.source == other.source)
+        return isinstance(other, Sampler) and bool(self.source == other.source) \
+            and self.slot == other.slot
 
     def __hash__(self) -> int:
-        return hash(self.source)
+        return hash((self.source, self.slot))
 
     def __repr__(self) -> str:
         return f"Sampler({self.source!r})"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (Sampler, (self.kind, self.a, self.b, self.source))
+        return (Sampler, (self.kind, self.a, self.b, self.source, self.slot))

@@ -45,7 +45,7 @@ from escalation.scenario.conditions import (
     parse_condition,
     parse_expression,
 )
-from escalation.scenario.distributions import _Distribution
+from escalation.scenario.distributions import LogNormal, _Distribution
 from escalation.scenario.lint import lint
 from escalation.scenario.observed import compile_observed
 from escalation.scenario.params import Parameters, ParameterTable
@@ -220,7 +220,7 @@ class Compiler:
         self._nonnegative_variate(kind.economic_loss, (*path, "economic_loss"))
         return KindDef(
             kid, str(kind.effect), kind.cameo, kind.goldstein, kind.rung,
-            _variate(kind.duration_hours), kind.weapon, _variate(kind.salvo),
+            self._delay(kind.duration_hours, (*path, "duration_hours")), kind.weapon, _variate(kind.salvo),
             self.param((*path, "failure_probability"), kind.failure_probability, 0.0, 1.0),
             self.param((*path, "success_probability"), kind.success_probability, 0.0, 1.0),
             self.param((*path, "potency"), kind.potency, 0.0),
@@ -261,19 +261,20 @@ class Compiler:
         self._nonnegative_variate(actor.deliberation_hours, (*path, "deliberation_hours"))
         self._nonnegative_variate(actor.follow_up_hours, (*path, "follow_up_hours"))
         follow_up = actor.deliberation_hours if actor.follow_up_hours is None else actor.follow_up_hours
+        follow_field = "deliberation_hours" if actor.follow_up_hours is None else "follow_up_hours"
         self._nonnegative_variate(actor.relay_delay_hours, (*path, "relay_delay_hours"))
         return ActorDef(
             aid, actor.name or aid, actor.kind, unit("resolve"), unit("risk_tolerance"),
             unit("audience_cost"), unit("credibility"), frozenset(actor.allies), actor.sponsor,
-            unit("relays_warnings"), _variate(actor.relay_delay_hours),
+            unit("relays_warnings"), self._delay(actor.relay_delay_hours, (*path, "relay_delay_hours")),
             tuple(
                 (item, self.param((*path, "inventory", item), count, 0.0, integer=True))
                 for item, count in actor.inventory.items()
             ),
-            _variate(actor.deliberation_hours),
-            _variate(follow_up),
+            self._delay(actor.deliberation_hours, (*path, "deliberation_hours")),
+            self._delay(follow_up, (*path, follow_field)),
             PerceptionDef(
-                _variate(perception.delay_hours),
+                self._delay(perception.delay_hours, (*pp, "delay_hours")),
                 self.param((*pp, "noise"), perception.noise, 0.0),
                 self.param((*pp, "enemy_loss_bias"), perception.enemy_loss_bias, 0.0),
                 self.param((*pp, "enemy_loss_inflation"), perception.enemy_loss_inflation, 0.0),
@@ -333,10 +334,12 @@ class Compiler:
                              "clock: remove `clock`, or `deliberation_hours` to use the clock's "
                              "default")
             self._nonnegative_variate(spec.deliberation_hours, (*path, "deliberation_hours"))
-            own.append(LaneDef(_variate(spec.deliberation_hours), (index,)))
+            own.append(LaneDef(self._delay(spec.deliberation_hours, (*path, "deliberation_hours")),
+                               (index,)))
         clocks = [LaneDef(_variate(CLOCK_DEFAULTS[clock]), tuple(on[clock]))
                   for clock in ("statement", "standing_orders") if on[clock]]
-        shared = [LaneDef(_variate(actor.deliberation_hours), tuple(on["deliberation"]))]
+        shared = [LaneDef(self._delay(actor.deliberation_hours, ("actors", aid, "deliberation_hours")),
+                          tuple(on["deliberation"]))]
         if not on["deliberation"] and (clocks or own):
             shared = []
         return (*shared, *clocks, *own)
@@ -486,6 +489,16 @@ class Compiler:
             return self.formula(value, path, names)
         self._nonnegative_variate(value, path)
         return None if value is None else _variate(value)
+
+    def _delay(self, value: float | _Distribution, path: Path) -> Variate:
+        """A per-occurrence time. A log-normal one's median is also a per-run number, named
+        ``PATH.median`` and constant unless set, so that a run may move it (calibration
+        pins it, docs/calibration.md) without another draw moving."""
+        if isinstance(value, LogNormal):
+            slot = self.table.shared_constant(self._parameter_name((*path, "median")),
+                                              value.median)
+            return value.sampler(slot)
+        return _variate(value)
 
     def _nonnegative_variate(self, value: Any, path: Path) -> None:
         if value is None:

@@ -110,8 +110,9 @@ class LogNormal(_Distribution):
     def sample(self, rng: random.Random) -> float:
         return lognormal(rng, self.median, self.sigma)
 
-    def sampler(self) -> Sampler:
-        return Sampler(LOGNORMAL, self.median, self.sigma, self)
+    def sampler(self, slot: int = -1) -> Sampler:
+        """``slot``: the per-run parameter that holds this distribution's median in a run."""
+        return Sampler(LOGNORMAL, self.median, self.sigma, self, slot)
 
     def ppf(self, u: np.ndarray) -> np.ndarray:
         z = special.ndtri(np.clip(u, 1e-12, 1 - 1e-12))

@@ -41,6 +41,15 @@ class ParameterTable:
             self.parameters.append(Parameter(name, slot, float(value), None, integer))
         return slot
 
+    def shared_constant(self, name: str, value: float) -> int:
+        """The slot of the constant ``name``: a new one, or the one already made for it (two
+        parts of a scenario read the same number, such as a follow-up that takes the
+        deliberation's time)."""
+        for p in self.parameters:
+            if p.name == name:
+                return p.slot
+        return self.add(name, value)
+
     def settle(self, unused: tuple[str, ...]) -> None:
         """Fix at its median every uncertain parameter whose name starts with one of
         ``unused`` (those of action kinds no act of the scenario can take): drawing them would
