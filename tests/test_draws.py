@@ -63,7 +63,7 @@ def test_the_engines_draw_is_the_distributions_sample(seed: int, which: int, cou
     distribution = DISTRIBUTIONS[which]
     sampler = distribution.sampler()
     ours, theirs = SplitMix(seed), SplitMix(seed)
-    assert [draw(sampler, ours) for _ in range(count)] == \
+    assert [draw(sampler, ours, []) for _ in range(count)] == \
         [distribution.sample(theirs) for _ in range(count)]
     assert ours.getstate() == theirs.getstate()
     ours, theirs = random.Random(seed), random.Random(seed)
@@ -81,15 +81,32 @@ def test_a_sampler_pickles_and_compares_as_its_distribution() -> None:
         assert twin == sampler and hash(twin) == hash(sampler)
         assert twin.source == distribution
         mine, theirs = SplitMix(5), SplitMix(5)
-        assert [twin.draw(mine) for _ in range(3)] == [draw(sampler, theirs) for _ in range(3)]
+        assert [twin.draw(mine) for _ in range(3)] == [draw(sampler, theirs, []) for _ in range(3)]
     assert DISTRIBUTIONS[0].sampler() != DISTRIBUTIONS[1].sampler()
     assert DISTRIBUTIONS[0].sampler() != DISTRIBUTIONS[0]
+
+
+@given(seed=st.integers(0, 2**64 - 1), median=st.floats(0.01, 1000.0),
+       sigma=st.floats(0.0, 3.0))
+def test_a_per_run_median_draws_around_the_runs_value(seed: int, median: float,
+                                                      sigma: float) -> None:
+    """A log-normal whose median is a per-run parameter (slot 1 of the run's values) draws
+    what the distribution with that median draws; with the file's median, what it drew
+    without the slot."""
+    file = LogNormal(dist="lognormal", median=median, sigma=sigma)
+    sampler = file.sampler(slot=1)
+    moved = LogNormal(dist="lognormal", median=2 * median, sigma=sigma)
+    ours, theirs = SplitMix(seed), SplitMix(seed)
+    assert draw(sampler, ours, [0.0, 2 * median]) == moved.sample(theirs)
+    assert draw(sampler, ours, [0.0, median]) == draw(file.sampler(), theirs, [])
+    twin = pickle.loads(pickle.dumps(sampler))
+    assert twin.slot == 1 and twin == sampler and twin != file.sampler()
 
 
 def test_a_constant_is_drawn_as_itself_without_a_draw() -> None:
     rng = SplitMix(3)
     state = rng.getstate()
-    assert draw(4.5, rng) == 4.5
+    assert draw(4.5, rng, []) == 4.5
     assert rng.getstate() == state
 
 
