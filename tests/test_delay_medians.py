@@ -106,3 +106,35 @@ def test_abc_fits_a_deliberation_median_from_first_answer_lags(tmp_path: Path) -
     row = posterior.summary().iloc[0]
     assert row["low"] <= TRUE_MEDIAN <= row["high"]
     assert row["sd"] < 0.25 * (120.0 - 1.0) / np.sqrt(12)
+
+
+def test_a_delay_left_at_its_default_takes_a_median_from_a_setting_or_a_calibrated_file(
+        tmp_path: Path) -> None:
+    """Actor a writes no deliberation, perception or relay time: a setting of one of their
+    medians starts from the default (as calibration sets every actor's median), and the
+    scenario as run writes the default out with the median set."""
+    text = slow_answer(tmp_path, "written").read_text()
+    path = tmp_path / "toy.yaml"
+    path.write_text(text.replace("    deliberation_hours: 2\n    perception: {delay_hours: 1}\n",
+                                 "    name: A\n", 1))
+    names = ("actors.a.deliberation_hours.median", "actors.a.relay_delay_hours.median",
+             "actors.a.perception.delay_hours.median")
+    scenario = escalation.load_scenario(path)
+    assert {p.name: p.value for p in scenario.parameters.all if p.name in names} == \
+        dict(zip(names, (24.0, 0.25, 1.0), strict=True))  # docs/assumptions.md, default times
+    moved = escalation.load_scenario(path, [f"{name}={value}" for name, value in
+                                            zip(names, (30, 2, 5), strict=True)])
+    assert {p.name: p.value for p in moved.parameters.all if p.name in names} == \
+        dict(zip(names, (30.0, 2.0, 5.0), strict=True))
+    assert moved.spec.actors["a"].relay_delay_hours.sigma == 0.7  # the default's spread kept
+    calibrated = tmp_path / "calibrated.yaml"
+    calibrated.write_text("parameters:\n  'actors.*.relay_delay_hours.median': 4\n")
+    (tmp_path / "with_file.yaml").write_text(path.read_text().replace(
+        "horizon_days", f"calibration: {calibrated.name}\nhorizon_days", 1))
+    used = escalation.load_scenario(tmp_path / "with_file.yaml")
+    relays = {p.name: p.value for p in used.parameters.all
+              if p.name.endswith("relay_delay_hours.median")}
+    assert relays == {"actors.a.relay_delay_hours.median": 4.0,
+                      "actors.b.relay_delay_hours.median": 4.0}
+    with pytest.raises(escalation.ScenarioError, match="is a value, not a section"):
+        escalation.load_scenario(path, ["actors.b.perception.delay_hours.median=5"])  # constant

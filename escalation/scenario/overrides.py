@@ -20,7 +20,13 @@ from typing import Any
 import yaml
 
 from escalation.errors import Location, Path, Problem, ScenarioError, did_you_mean, format_path
+from escalation.scenario.distributions import LogNormal
 from escalation.scenario.standard import standard_data
+from escalation.scenario.time_defaults import (
+    DELIBERATION_HOURS,
+    PERCEPTION_DELAY_HOURS,
+    RELAY_DELAY_HOURS,
+)
 from escalation.scenario.yamlsource import SourceDocument
 
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -121,13 +127,16 @@ def _resolve(data: Any, text: str) -> Path:
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         if isinstance(node, dict):
+            kept = _default_delay((*path, part), parts[index + 1:])
             if part not in node and not (last or (not path and _creatable(parts[index + 1:]))
-                                         or _standard_entry(path, part)):
+                                         or _standard_entry(path, part) or kept is not None):
                 raise _Unresolved(_missing(path, part, node))
             key: str | int = str(part)
             if key not in node and not last:  # a standard kind or ladder the file left out, to
                 standard = standard_data((*map(str, path), str(key)))  # change a field of; or an
                 node[key] = standard if isinstance(standard, dict) else {}  # optional section
+                if kept is not None:  # or a delay kept at its default, to set its median
+                    node[key] = kept
         elif isinstance(node, list):
             key = _entry(node, part, path)
         else:
@@ -151,6 +160,25 @@ def _named_paths(node: Any, name: str = "", path: Path = ()) -> Iterator[tuple[s
             label = value.get("id") if isinstance(value, dict) else None
             step = f".{label}" if isinstance(label, str) else f"[{index}]"
             yield from _named_paths(value, name + step, (*path, index))
+
+
+# Delays an actor may leave out, by their place below the actor: a setting of one's median
+# (``actors.iran.deliberation_hours.median``, as calibration sets it) starts from the default.
+_DEFAULT_DELAYS: dict[tuple[str | int, ...], LogNormal] = {
+    ("deliberation_hours",): DELIBERATION_HOURS, ("relay_delay_hours",): RELAY_DELAY_HOURS,
+    ("perception", "delay_hours"): PERCEPTION_DELAY_HOURS}
+
+
+def _default_delay(path: Sequence[str | int], rest: Sequence[str | int]) -> dict[str, Any] | None:
+    """What a setting that goes on with ``rest`` creates at the missing section ``path``,
+    when it names the median of a delay the actor leaves at its default: the default, as a
+    file writes it (an empty section on the way to it, such as ``perception``)."""
+    if len(path) < 3 or path[0] != "actors" or list(rest[-1:]) != ["median"]:
+        return None
+    default = _DEFAULT_DELAYS.get((*path[2:], *rest[:-1]))
+    if default is None:
+        return None
+    return default.model_dump(mode="json") if len(rest) == 1 else {}
 
 
 def _standard_entry(path: Sequence[str | int], part: str | int) -> bool:
