@@ -75,8 +75,7 @@ class Generation:
 
     @property
     def ess(self) -> float:
-        """Kish's effective sample size of the weights."""
-        return float(1.0 / np.sum(self.weights**2))
+        return effective_size(self.weights)
 
 
 @dataclass(frozen=True, eq=False)
@@ -209,31 +208,15 @@ def _tolerance(previous: Generation, quantile: float) -> float | None:
 def _prior(simulate: Simulator, low: np.ndarray, high: np.ndarray, particles: int,
            budget: int, seed: int, first_run: int) -> Generation:
     """Generation 0: ``particles`` prior draws whose simulations have every summary."""
-    kept_particles: list[np.ndarray] = []
-    kept_summaries: list[np.ndarray] = []
-    proposed, found = 0, 0
-    for round_ in range(budget):
-        count = _round_size(particles - found, found, proposed, budget)
-        if count == 0:
-            break
-        rng = np.random.default_rng([seed, _TAG, 0, round_])
-        candidates = low + (high - low) * rng.random((count, len(low)))
-        summaries = np.asarray(simulate(candidates, first_run + proposed), dtype=float)
-        proposed += count
-        whole = np.all(np.isfinite(summaries), axis=1)
-        kept_particles.append(candidates[whole])
-        kept_summaries.append(summaries[whole])
-        found += int(whole.sum())
-        if found >= particles:
-            break
-    if found < particles:
-        raise ValueError(f"only {found} of {proposed} prior simulations gave every summary (the "
-                         "others failed): see the failed runs' errors, or narrow the ranges")
-    chosen = np.concatenate(kept_particles)[:particles]
-    summaries = np.concatenate(kept_summaries)[:particles]
-    weights = np.full(particles, 1.0 / particles)
-    return Generation(0, math.inf, chosen, weights, summaries, np.zeros(particles), proposed,
-                      first_run)
+    filled = _rounds(simulate, lambda count, rng: low + (high - low) * rng.random((count, len(low))),
+                     lambda summaries: np.all(np.isfinite(summaries), axis=1), particles, budget,
+                     seed, 0, first_run)
+    if len(filled.particles) < particles:
+        raise ValueError(f"only {len(filled.particles)} of {filled.proposed} prior simulations "
+                         "gave every summary (the others failed): see the failed runs' errors, "
+                         "or narrow the ranges")
+    return Generation(0, math.inf, filled.particles, np.full(particles, 1.0 / particles),
+                      filled.summaries, np.zeros(particles), filled.proposed, first_run)
 
 
 def _generation(simulate: Simulator, measure: Distance, previous: Generation, epsilon: float,
@@ -244,30 +227,51 @@ def _generation(simulate: Simulator, measure: Distance, previous: Generation, ep
     index = previous.index + 1
     covariance = 2.0 * _covariance(previous.particles, previous.weights, high - low)
     root = np.linalg.cholesky(covariance)
-    accepted: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    filled = _rounds(simulate,
+                     lambda count, rng: _perturbed(previous, root, low, high, count, rng),
+                     lambda summaries: measure(summaries) <= epsilon, particles, budget, seed,
+                     index, first_run)
+    if len(filled.particles) < particles:
+        return None
+    return Generation(index, float(epsilon), filled.particles,
+                      _weights(filled.particles, previous, covariance), filled.summaries,
+                      measure(filled.summaries), filled.proposed, first_run)
+
+
+@dataclass(frozen=True, eq=False)
+class _Filled:
+    """The candidates a generation accepted (at most the particles it wants, fewer when its
+    budget ran out), their summaries, and how many it ran."""
+
+    particles: np.ndarray
+    summaries: np.ndarray
+    proposed: int
+
+
+def _rounds(simulate: Simulator, propose: Callable[[int, np.random.Generator], np.ndarray],
+            accept: Callable[[np.ndarray], np.ndarray], particles: int, budget: int, seed: int,
+            index: int, first_run: int) -> _Filled:
+    """Generation ``index``'s candidates, proposed and run in rounds (round r drawn from a
+    generator seeded by (seed, index, r)) until ``particles`` are accepted or the budget runs
+    out: the first accepted, in the order proposed."""
+    kept_particles: list[np.ndarray] = []
+    kept_summaries: list[np.ndarray] = []
     proposed, found = 0, 0
     for round_ in range(budget):
         count = _round_size(particles - found, found, proposed, budget)
         if count == 0:
             break
-        rng = np.random.default_rng([seed, _TAG, index, round_])
-        candidates = _perturbed(previous, root, low, high, count, rng)
+        candidates = propose(count, np.random.default_rng([seed, _TAG, index, round_]))
         summaries = np.asarray(simulate(candidates, first_run + proposed), dtype=float)
         proposed += count
-        distances = measure(summaries)
-        inside = distances <= epsilon
-        accepted.append((candidates[inside], summaries[inside], distances[inside]))
+        inside = accept(summaries)
+        kept_particles.append(candidates[inside])
+        kept_summaries.append(summaries[inside])
         found += int(inside.sum())
         if found >= particles:
             break
-    if found < particles:
-        return None
-    chosen = np.concatenate([a[0] for a in accepted])[:particles]
-    summaries = np.concatenate([a[1] for a in accepted])[:particles]
-    distances = np.concatenate([a[2] for a in accepted])[:particles]
-    weights = _weights(chosen, previous, covariance)
-    return Generation(index, float(epsilon), chosen, weights, summaries, distances, proposed,
-                      first_run)
+    return _Filled(np.concatenate(kept_particles)[:particles],
+                   np.concatenate(kept_summaries)[:particles], proposed)
 
 
 def _round_size(missing: int, found: int, proposed: int, budget: int) -> int:
@@ -334,6 +338,11 @@ def _with_distances(generation: Generation, measure: Distance) -> Generation:
                       generation.proposed, generation.first_run)
 
 
+def effective_size(weights: np.ndarray) -> float:
+    """Kish's effective sample size of normalised weights: 1 / sum of their squares."""
+    return float(1.0 / np.sum(np.asarray(weights, dtype=float) ** 2))
+
+
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
     """The smallest value whose weighted cumulative share reaches ``q``."""
     order = np.argsort(values, kind="stable")
@@ -341,5 +350,5 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> floa
     return float(values[order][min(int(np.searchsorted(shares, q)), len(values) - 1)])
 
 
-__all__ = ["AbcRun", "Distance", "Generation", "Simulator", "abc_smc", "summary_scales",
-           "weighted_quantile"]
+__all__ = ["AbcRun", "Distance", "Generation", "Simulator", "abc_smc", "effective_size",
+           "summary_scales", "weighted_quantile"]

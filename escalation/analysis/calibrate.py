@@ -25,12 +25,9 @@ from escalation.analysis import calibration_store as store
 from escalation.analysis import scoring
 from escalation.analysis.backtest import score_episode
 from escalation.analysis.calibration import Calibration, episodes_of, history_match
-from escalation.analysis.episodes import WHOLE_CRISIS, Episode, Targets
+from escalation.analysis.episodes import Episode, Targets
 from escalation.analysis.posterior import Posterior, abc_smc
-from escalation.errors import Location
-from escalation.montecarlo.batch import POOL_OPTIONS, run_batch
-from escalation.scenario.calibrated import CalibratedSet
-from escalation.scenario.loader import load_scenario
+from escalation.montecarlo.batch import run_batch, split_pool
 
 METHODS: dict[str, Callable[..., Calibration | Posterior]] = {
     "history": history_match, "abc": abc_smc}
@@ -93,7 +90,7 @@ def leave_one_out(
         request = {"method": method, "patterns": list(patterns), "seed": seed,
                    "episodes": store.file_hashes({e.name: e.path for e in episodes}),
                    "folds": len(episodes), "score_runs": score_runs,
-                   "options": {k: v for k, v in options.items() if k not in POOL_OPTIONS}}
+                   "options": split_pool(options)[1]}
         kept = store.start(folder, request, resume, FOLD, grows=("folds",))
     rows: list[dict[Any, Any]] = [frame.iloc[0].to_dict() for frame in kept]
     for index, held in enumerate(episodes[len(kept):], start=len(kept)):
@@ -116,13 +113,11 @@ def _held_out(held: Episode, others: Sequence[Episode], patterns: Sequence[str],
     own values and with them."""
     fit = calibrate(others, patterns, method, seed=seed, **options)
     values = fit.values()
-    chosen = CalibratedSet("", values, {}).settings(
-        (p.name for p in held.scenario.parameters.all), Location("<leave one out>", 1, 1))
-    fitted = load_scenario(held.path, [*WHOLE_CRISIS, *chosen]) if chosen else held.scenario
+    fitted, count = held.with_values(values)
     bases = [e.real_class for e in others]
-    pool = {name: options[name] for name in POOL_OPTIONS if name in options}
+    pool = split_pool(options)[0]
     row: dict[str, object] = {"episode": held.name, "real": held.real_class,
-                              "fitted": bool(chosen), "parameters_set": len(chosen),
+                              "fitted": bool(count), "parameters_set": count,
                               **{f"value.{k}": v for k, v in values.items()}}
     for label, scenario in (("default", held.scenario), ("fitted", fitted)):
         results = run_batch(scenario, score_runs, seed, **{**pool, "progress": False})

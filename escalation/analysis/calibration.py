@@ -47,7 +47,7 @@ from scipy.stats import qmc
 from escalation.analysis import calibration_store as store
 from escalation.analysis.backtest import MODEL_PSEUDO, fact_observed, fact_sample
 from escalation.analysis.episodes import Episode, Targets, load_episodes
-from escalation.montecarlo.batch import POOL_OPTIONS, run_batches
+from escalation.montecarlo.batch import run_batches, split_pool
 from escalation.montecarlo.gather import BatchRequest
 from escalation.montecarlo.progress import progress_bar
 from escalation.montecarlo.results import Results
@@ -273,9 +273,8 @@ def _wave(episodes: Sequence[Episode], shared: Sequence[SharedParameter], design
     values are pinned in each episode's runs (``BatchRequest.fixed``), every other parameter
     drawn as it would be: the runs of the episode loaded with the values set, without loading
     it again for every point."""
-    options = dict(batch)
+    pool, options = split_pool(batch)
     label = options.pop("label")
-    pool = {name: options.pop(name) for name in POOL_OPTIONS if name in options}
     slots = [{p.name: p.slot for p in e.scenario.parameters.all} for e in episodes]
     requests = [BatchRequest(e.scenario, runs, seed, fixed=_pins(e, slot, shared, point),
                              **options)

@@ -9,11 +9,13 @@ leaving out an episode of the same name.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from escalation.errors import Location
 from escalation.library import history_folder
+from escalation.scenario.calibrated import CalibratedSet
 from escalation.scenario.compiled import Scenario
 from escalation.scenario.loader import load_scenario
 
@@ -42,6 +44,18 @@ class Episode:
         assert self.scenario.observed is not None
         return str(self.scenario.observed.outcome.value)
 
+    def with_values(self, values: Mapping[str, float]) -> tuple[Scenario, int]:
+        """The episode loaded with every parameter a pattern of ``values`` matches set to its
+        value (the first pattern that matches, as in a calibrated file), run to the crisis's
+        end; and how many parameters were set. With none set, its own scenario."""
+        names = (p.name for p in self.scenario.parameters.all)
+        chosen = CalibratedSet("", dict(values), {}).settings(names, _VALUES_SET)
+        if not chosen:
+            return self.scenario, 0
+        return load_scenario(self.path, settings=[*WHOLE_CRISIS, *chosen]), len(chosen)
+
+
+_VALUES_SET = Location("<values set by calibration>", 1, 1)  # where a bad one is reported
 
 # What happened is the whole crisis: a run that reaches a terminal class (war) goes on to the
 # crisis's end, its class kept, so its deaths, acts and length can be set beside the real ones.

@@ -45,7 +45,7 @@ from escalation.analysis import calibration_store as store
 from escalation.analysis.backtest import fact_observed, fact_values, severity_order
 from escalation.analysis.calibration import SharedParameter, episodes_of, shared_parameters
 from escalation.analysis.episodes import Episode, Targets
-from escalation.montecarlo.batch import POOL_OPTIONS, run_batches
+from escalation.montecarlo.batch import run_batches, split_pool
 from escalation.montecarlo.chunk import FAILED
 from escalation.montecarlo.gather import BatchRequest
 from escalation.montecarlo.progress import progress_bar
@@ -133,7 +133,7 @@ class Posterior:
                          "sd": math.sqrt(float(weights @ (values - mean) ** 2)),
                          "low": abc.weighted_quantile(values, weights, tail),
                          "high": abc.weighted_quantile(values, weights, 1.0 - tail),
-                         "level": level, "ess": 1.0 / float(np.sum(weights**2)),
+                         "level": level, "ess": abc.effective_size(weights),
                          "episodes_set": sum(1 for names in p.names.values() if names)})
         return pd.DataFrame(rows)
 
@@ -148,7 +148,7 @@ class Posterior:
             rows.append({"generation": int(first["generation"]),
                          "epsilon": float(first["epsilon"]), "particles": len(frame), "proposed": proposed,
                          "acceptance": len(frame) / proposed,
-                         "ess": 1.0 / float(np.sum(weights**2))})
+                         "ess": abc.effective_size(weights)})
         return pd.DataFrame(rows)
 
     def predictive_points(self, draws: int) -> pd.DataFrame:
@@ -214,7 +214,7 @@ def abc_smc(
         if on_generation is not None:
             on_generation(generation.index, frame)
 
-    simulate = _simulator(episodes, shared, seed, {**batch, "bar": bar})
+    simulate = _simulator(episodes, shared, seed, batch, bar)
     with closing(bar):
         run = abc.abc_smc(simulate, observed, np.array([p.low for p in shared]),
                           np.array([p.high for p in shared]), particles=particles,
@@ -235,22 +235,26 @@ def summary_names(episodes: Sequence[Episode]) -> list[str]:
 
 def observed_summaries(episode: Episode) -> np.ndarray:
     """The record's summaries: its class's step, and log1p of every observed number."""
-    classes = severity_order(episode.scenario)
     horizon = float(episode.scenario.spec.horizon_days)
-    step = classes.index(episode.real_class) / max(len(classes) - 1, 1)
-    return np.array([step, *(math.log1p(max(fact_observed(f, horizon), 0.0))
-                             for f in _observed(episode).facts)])
+    return np.array([class_steps(episode)[episode.real_class],
+                     *(math.log1p(max(fact_observed(f, horizon), 0.0))
+                       for f in _observed(episode).facts)])
+
+
+def class_steps(episode: Episode) -> dict[str, float]:
+    """Each outcome class's step from least to most severe (the backtest's order), divided
+    by the number of steps: 0 for the mildest, 1 for the most severe."""
+    classes = severity_order(episode.scenario)
+    return {c: k / max(len(classes) - 1, 1) for k, c in enumerate(classes)}
 
 
 def run_summaries(episode: Episode, results: Results) -> np.ndarray:
     """Each run's summaries (runs x outputs), in run order; NaN for a failed run, and for a
     number a run has no value of."""
     runs = results.runs
-    classes = severity_order(episode.scenario)
-    steps = {c: k / max(len(classes) - 1, 1) for k, c in enumerate(classes)}
     horizon = float(episode.scenario.spec.horizon_days)
     outcome = runs["outcome"].astype(str)
-    columns = [outcome.map(steps).to_numpy(dtype=float)]
+    columns = [outcome.map(class_steps(episode)).to_numpy(dtype=float)]
     for fact in _observed(episode).facts:
         columns.append(np.log1p(np.maximum(fact_values(fact, runs, horizon), 0.0)))
     out = np.column_stack(columns)
@@ -265,11 +269,10 @@ def _observed(episode: Episode) -> Any:
 
 
 def _simulator(episodes: Sequence[Episode], shared: Sequence[SharedParameter], seed: int,
-               batch: Mapping[str, Any]) -> abc.Simulator:
+               batch: Mapping[str, Any], bar: Any) -> abc.Simulator:
     """Candidates -> their summaries: one run of every episode per candidate, each with the
-    candidate's values set, all episodes' batches through one pool."""
-    options = dict(batch)
-    pool = {name: options.pop(name) for name in (*POOL_OPTIONS, "bar") if name in options}
+    candidate's values set, all episodes' batches through one pool (its progress on ``bar``)."""
+    pool, options = split_pool(batch)
     columns = []  # per episode: its parameters' slots and the pattern setting each
     for episode in episodes:
         slot = {p.name: p.slot for p in episode.scenario.parameters.all}
@@ -283,7 +286,7 @@ def _simulator(episodes: Sequence[Episode], shared: Sequence[SharedParameter], s
                                  per_run=RunValues(slots, candidates[:, which], first_run)
                                  if slots else None, **options)
                     for e, own, (slots, which) in zip(episodes, seeds, columns, strict=True)]
-        results = run_batches(requests, **pool)
+        results = run_batches(requests, bar=bar, **pool)
         return np.column_stack([run_summaries(e, r)
                                 for e, r in zip(episodes, results, strict=True)])
 

@@ -36,21 +36,17 @@ from escalation.analysis.backtest import (
     score_episode,
 )
 from escalation.analysis.calibration import Calibration, episodes_of
-from escalation.analysis.episodes import WHOLE_CRISIS, Episode, Targets
+from escalation.analysis.episodes import Episode, Targets
 from escalation.analysis.posterior import Posterior
-from escalation.errors import Location
-from escalation.montecarlo.batch import POOL_OPTIONS, BatchRequest, run_batches
+from escalation.montecarlo.batch import BatchRequest, run_batches, split_pool
 from escalation.montecarlo.chunk import FAILED
-from escalation.scenario.calibrated import CalibratedSet
 from escalation.scenario.compiled import Scenario
-from escalation.scenario.loader import load_scenario
 from escalation.scenario.observed import ObservedFact
 
 DEFAULT_RUNS = 1000  # runs per episode, over all the points drawn
 DEFAULT_DRAWS = 20  # points of the NROY sample run
 LEVEL = 0.9  # the central range an observed value should fall in
 OUTCOME = "outcome"
-WHERE = Location("<predictive check>", 1, 1)
 COLUMNS = ["episode", "output", "kind", "observed", "observed_class", "never", "median", "low90",
            "high90", "p_real", "p_never", "pit", "tail", "in90", "runs", "points", "source"]
 
@@ -157,10 +153,8 @@ def _facts(check: EpisodeCheck) -> tuple[ObservedFact, ...]:
 
 def point_scenario(episode: Episode, values: Mapping[str, float]) -> Scenario:
     """``episode`` loaded with every parameter a pattern of ``values`` matches set to its
-    value, run to the crisis's end (``WHOLE_CRISIS``)."""
-    names = (p.name for p in episode.scenario.parameters.all)
-    chosen = CalibratedSet("", dict(values), {}).settings(names, WHERE)
-    return load_scenario(episode.path, settings=[*WHOLE_CRISIS, *chosen])
+    value, run to the crisis's end (``Episode.with_values``)."""
+    return episode.with_values(values)[0]
 
 
 def predictive_check(result: Calibration | Posterior, episodes: Sequence[Episode] | Targets,
@@ -180,7 +174,7 @@ def predictive_check(result: Calibration | Posterior, episodes: Sequence[Episode
     if not chosen:
         raise ValueError("a predictive check needs at least one episode")
     per = max(1, runs // len(points))
-    pool = {name: batch.pop(name) for name in POOL_OPTIONS if name in batch}
+    pool, batch = split_pool(batch)
     values = [{str(k): float(v) for k, v in row.items()} for row in points.to_dict("records")]
     requests = [BatchRequest(point_scenario(episode, point), per, seed, first_run=k * per, **batch)
                 for k, point in enumerate(values) for episode in chosen]

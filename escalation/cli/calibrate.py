@@ -102,13 +102,15 @@ def _tell_wave(options: dict[str, Any]) -> Any:
 
 
 def _tell_generation(options: dict[str, Any]) -> Any:
+    from escalation.analysis.abc import effective_size
+
     def told(generation: int, particles: Any) -> None:
         proposed = int(particles["proposed"].iloc[0])
         weights = particles["weight"].to_numpy(dtype=float)
         print(f"generation {generation} of {options['generations'] - 1}: tolerance "
               f"{float(particles['epsilon'].iloc[0]):.3g}, {len(particles)} of {proposed} "
               f"candidates accepted ({len(particles) / proposed:.0%}), effective sample "
-              f"{1.0 / float((weights**2).sum()):.0f}", file=sys.stderr, flush=True)
+              f"{effective_size(weights):.0f}", file=sys.stderr, flush=True)
     return told
 
 

@@ -11,10 +11,9 @@ which keeps it deterministic.
 from __future__ import annotations
 
 import json
-import math
 import os
 import warnings
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Mapping, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
@@ -108,6 +107,13 @@ def run_batches(
 POOL_OPTIONS = ("workers", "backend", "scheduler", "chunk_size", "fail_fast", "progress")
 
 
+def split_pool(options: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``run_batch``'s options split in two: the pool's (``POOL_OPTIONS``, for
+    ``run_batches``) and each batch's (``BatchRequest`` fields)."""
+    pool = {name: value for name, value in options.items() if name in POOL_OPTIONS}
+    return pool, {name: value for name, value in options.items() if name not in POOL_OPTIONS}
+
+
 def run_alike(scenarios: Sequence[Scenario | Prepared], runs: int, seed: int = 0,
               **options: Any) -> list[Results]:
     """One batch of each scenario with the same runs and seed (common random numbers), all
@@ -116,8 +122,8 @@ def run_alike(scenarios: Sequence[Scenario | Prepared], runs: int, seed: int = 0
     if "out" in options or "resume" in options:
         raise ValueError("batches run together are kept in memory; run each with "
                          "run_batch(out=...) to write its folder")
-    pool = {name: options.pop(name) for name in POOL_OPTIONS if name in options}
-    return run_batches([BatchRequest(scenario, runs, seed, **options) for scenario in scenarios],
+    pool, each = split_pool(options)
+    return run_batches([BatchRequest(scenario, runs, seed, **each) for scenario in scenarios],
                        **pool)
 
 
@@ -251,12 +257,10 @@ def _lost_collection(error: Exception, out: str | os.PathLike[str] | None, chunk
 def _fixed(fixed: Sequence[tuple[int, float]], scenario: Scenario) -> tuple[tuple[int, float], ...]:
     """Checked (slot, value) pins: each slot one of the scenario's parameters, each value a
     finite number."""
-    slots = len(scenario.parameters.all)
     pins = tuple((int(slot), float(value)) for slot, value in fixed)
     for slot, value in pins:
-        if not 0 <= slot < slots or not math.isfinite(value):
-            raise ValueError(f"fixed value {value!r} for parameter slot {slot}: the scenario has "
-                             f"slots 0..{slots - 1}, and a value must be a finite number")
+        _check_pins(f"fixed value {value!r} for parameter slot {slot}", (slot,),
+                    np.array([value]), scenario)
     return pins
 
 
@@ -271,11 +275,17 @@ def _per_run(request: BatchRequest, scenario: Scenario) -> RunValues | None:
     if values.shape != (request.runs, len(slots)):
         raise ValueError(f"values set run by run need one row per run and one column per slot "
                          f"({request.runs} x {len(slots)}), got shape {values.shape}")
+    _check_pins("values set run by run", slots, values, scenario)
+    return RunValues(slots, values, request.first_run)
+
+
+def _check_pins(what: str, slots: Sequence[int], values: np.ndarray, scenario: Scenario) -> None:
+    """A ValueError about ``what`` unless every slot is one of the scenario's parameters and
+    every value a finite number."""
     count = len(scenario.parameters.all)
     if any(not 0 <= slot < count for slot in slots) or not np.isfinite(values).all():
-        raise ValueError(f"values set run by run: the scenario has parameter slots 0..{count - 1}, "
-                         "and every value must be a finite number")
-    return RunValues(slots, values, request.first_run)
+        raise ValueError(f"{what}: the scenario has parameter slots 0..{count - 1}, and every "
+                         "value must be a finite number")
 
 
 def _plan(sample: str, runs: int, design: np.ndarray | None, first_run: int = 0) -> SamplingPlan:

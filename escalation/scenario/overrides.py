@@ -132,11 +132,12 @@ def _resolve(data: Any, text: str) -> Path:
                                          or _standard_entry(path, part) or kept is not None):
                 raise _Unresolved(_missing(path, part, node))
             key: str | int = str(part)
-            if key not in node and not last:  # a standard kind or ladder the file left out, to
-                standard = standard_data((*map(str, path), str(key)))  # change a field of; or an
-                node[key] = standard if isinstance(standard, dict) else {}  # optional section
-                if kept is not None:  # or a delay kept at its default, to set its median
-                    node[key] = kept
+            if key not in node and not last:  # a section the file left out: a delay at its
+                # default (to set its median), a standard kind or ladder (to change a field
+                # of), or an optional section
+                standard = standard_data((*map(str, path), str(key)))
+                node[key] = kept if kept is not None else \
+                    standard if isinstance(standard, dict) else {}
         elif isinstance(node, list):
             key = _entry(node, part, path)
         else:
