@@ -23,19 +23,15 @@ from escalation.plotting.calibration import (
     plausible_pairs,
     write_calibration_figures,
 )
-from tests.toys import one_strike
+from tests.toys import ANSWER_PROBABILITY, B_LETHALITY, two_strikes
 
-PROBABILITY = "*.answer.probability"
-LETHALITY = "assets.b_base.lethality"
+PROBABILITY, LETHALITY = ANSWER_PROBABILITY, B_LETHALITY
 SERIAL = {"backend": "serial", "progress": False}
 
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("toys")
-    for name, deaths in (("first", 14), ("second", 18)):
-        one_strike(folder, name, deaths=deaths)
-    return folder
+    return two_strikes(tmp_path_factory.mktemp("toys"))
 
 
 @pytest.fixture(scope="module")

@@ -13,19 +13,15 @@ from matplotlib.collections import PathCollection
 from escalation.analysis.posterior import Posterior, abc_smc
 from escalation.plotting.calibration import write_calibration_figures
 from escalation.plotting.posterior import posterior_pairs, tolerance_by_generation
-from tests.toys import one_strike
+from tests.toys import ANSWER_PROBABILITY, B_LETHALITY, two_strikes
 
-PROBABILITY = "*.answer.probability"
-LETHALITY = "assets.b_base.lethality"
+PROBABILITY, LETHALITY = ANSWER_PROBABILITY, B_LETHALITY
 SERIAL = {"backend": "serial", "progress": False}
 
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("toys")
-    for name, deaths in (("first", 14), ("second", 18)):
-        one_strike(folder, name, deaths=deaths)
-    return folder
+    return two_strikes(tmp_path_factory.mktemp("toys"))
 
 
 @pytest.fixture(scope="module")

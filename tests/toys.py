@@ -124,3 +124,16 @@ def one_strike(folder: Path, name: str, real: str = "answered", deaths: float | 
     path.write_text(ONE_STRIKE.format(name=name, real=real, facts=facts,
                                       calibration=f"calibration: {calibration}" if calibration else ""))
     return path
+
+
+# ONE_STRIKE's two shared parameters, as calibration names them
+ANSWER_PROBABILITY = "*.answer.probability"
+B_LETHALITY = "assets.b_base.lethality"
+
+
+def two_strikes(folder: Path) -> Path:
+    """``folder`` with two ``ONE_STRIKE`` episodes in which b answered and lost 14 and 18
+    people: a small library for calibration's figures."""
+    for name, deaths in (("first", 14), ("second", 18)):
+        one_strike(folder, name, deaths=deaths)
+    return folder
