@@ -185,7 +185,10 @@ def test_the_progress_bar_starts_no_thread(capsys: pytest.CaptureFixture[str],
 
 def test_the_progress_bar_draws_nothing_when_standard_error_is_not_a_terminal(
         capsys: pytest.CaptureFixture[str]) -> None:
-    """Into a log file or a pipe, carriage-return frames are noise."""
+    """Into a log file or a pipe, carriage-return frames are noise. A process that imported
+    ipykernel without running a kernel (jupyter_client does, to find kernels, in a process
+    that runs notebooks) is no notebook either."""
+    pytest.importorskip("ipykernel.kernelspec")
     bar = progress_bar(100, 0, enabled=True)
     bar.update(50)
     bar.close()

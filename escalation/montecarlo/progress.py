@@ -29,4 +29,11 @@ def progress_bar(total: int | None, initial: int, enabled: bool) -> Any:
 def watched() -> bool:
     """Whether standard error is a terminal, or this process is a Jupyter kernel."""
     isatty = getattr(sys.stderr, "isatty", None)
-    return bool(isatty and isatty()) or "ipykernel" in sys.modules
+    return bool(isatty and isatty()) or _in_kernel()
+
+
+def _in_kernel() -> bool:
+    """Whether this process runs a Jupyter kernel. That ipykernel was imported is not enough:
+    jupyter_client imports it to find kernels, in a process that only runs notebooks."""
+    app = sys.modules.get("ipykernel.kernelapp")
+    return app is not None and bool(app.IPKernelApp.initialized())
